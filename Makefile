@@ -1,0 +1,45 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+UV_VERSION := 0.13.8
+
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DO_NOT_TRACK := 1
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export GX_ANALYTICS_ENABLED := false
+
+.PHONY: install run test lint lock snapshot clean
+
+install: $(STAMP)
+
+# Install exactly what requirements.lock pins (hashes checked), then the project itself.
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	@$(BIN)/uv pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
+	@$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $(STAMP)
+
+run: install
+	$(BIN)/limwh refresh
+
+test: install lint
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check extract warehouse flows expectations tests
+	$(BIN)/ruff format --check extract warehouse flows expectations tests
+
+# Re-pin every dependency after a change to pyproject.toml.
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+
+# Regenerate the modelled part of the embedded snapshot (deterministic).
+snapshot: install
+	$(BIN)/python -m extract.snapshot_generator.nbb_regional_accounts
+
+clean:
+	rm -rf $(VENV) dbt_project/target dbt_project/logs
