@@ -16,11 +16,14 @@ export GX_ANALYTICS_ENABLED := false
 install: $(STAMP)
 
 # Install exactly what requirements.lock pins (hashes checked), then the project itself.
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock compat/duckdb-1.1.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 	@$(BIN)/uv pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
 	@$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@# DuckDB 1.1, as bundled by many BI drivers: the tests open the published file with it.
+	@$(BIN)/uv pip install --quiet --python $(BIN)/python --target $(VENV)/duckdb-1.1 \
+		--require-hashes -r compat/duckdb-1.1.lock
 	@touch $(STAMP)
 
 run: install
