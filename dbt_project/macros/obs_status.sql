@@ -1,0 +1,39 @@
+{#- The one definition of observation statuses and their order.
+    Weakest first: modelled < provisional < official. A derived value takes the weakest status
+    of its inputs, so nothing modelled is ever presented as official. -#}
+
+{% macro obs_statuses() -%}
+    {{ return(['official', 'provisional', 'modelled']) }}
+{%- endmacro %}
+
+{% macro obs_status_rank(status) -%}
+    case {{ status }} when 'modelled' then 1 when 'provisional' then 2 when 'official' then 3 end
+{%- endmacro %}
+
+{% macro obs_status_of_rank(rank) -%}
+    case {{ rank }} when 1 then 'modelled' when 2 then 'provisional' when 3 then 'official' end
+{%- endmacro %}
+
+{#- Aggregate: the weakest status over the rows of a group. -#}
+{% macro weakest_obs_status(status_column) -%}
+    {{ obs_status_of_rank('min(' ~ obs_status_rank(status_column) ~ ')') }}
+{%- endmacro %}
+
+{#- Row level: the weakest of several status expressions (NULLs are ignored). -#}
+{% macro weakest_obs_status_of(status_expressions) -%}
+    {%- set ranks = [] -%}
+    {%- for expression in status_expressions -%}
+        {%- do ranks.append(obs_status_rank(expression)) -%}
+    {%- endfor -%}
+    {{ obs_status_of_rank('least(' ~ ranks | join(', ') ~ ')') }}
+{%- endmacro %}
+
+{#- From a raw row: the snapshot's manifest marks modelled series; SDMX OBS_STATUS 'P' is
+    provisional; everything else as published is official. -#}
+{% macro obs_status_from_sdmx(is_modelled, sdmx_obs_status) -%}
+    case
+        when {{ is_modelled }} then 'modelled'
+        when {{ sdmx_obs_status }} = 'P' then 'provisional'
+        else 'official'
+    end
+{%- endmacro %}

@@ -1,0 +1,36 @@
+-- One value per (indicator_id, region_code, sector_code, year): the indicator's preferred
+-- source, its latest vintage. Another source only fills cells the preferred one lacks.
+with all_sources as (
+    select * from {{ ref('fct_indicator_values_all_sources') }}
+),
+
+indicators as (
+    select
+        indicator_id,
+        preferred_source_id
+    from {{ ref('dim_indicator') }}
+)
+
+select
+    all_sources.indicator_id,
+    all_sources.region_code,
+    all_sources.sector_code,
+    all_sources.year,
+    all_sources.value,
+    all_sources.unit,
+    all_sources.obs_status,
+    all_sources.source_id,
+    all_sources.vintage
+from all_sources
+left join indicators on all_sources.indicator_id = indicators.indicator_id
+qualify row_number() over (
+    partition by
+        all_sources.indicator_id,
+        all_sources.region_code,
+        all_sources.sector_code,
+        all_sources.year
+    order by
+        (all_sources.source_id = indicators.preferred_source_id) desc nulls last,
+        all_sources.vintage desc,
+        all_sources.source_id asc
+) = 1

@@ -1,0 +1,28 @@
+-- NBB regional accounts (DF_REGACA38): one row per annual observation, codes as NBB publishes
+-- them, with the warehouse's observation status and the file's vintage.
+with source as (
+    select * from {{ source('raw', 'nbb_regaca38') }}
+),
+
+renamed as (
+    select
+        cast(time_period as integer) as year,
+        upper(item) as item,
+        nuts as nuts_code,
+        upper(branch) as branch_code,
+        upper(unit) as unit_code,
+        upper(sector) as institutional_sector_code,
+        obs_value as value,
+        obs_status as sdmx_obs_status,
+        {{ obs_status_from_sdmx('is_modelled', 'upper(obs_status)') }} as obs_status,
+        series_key,
+        is_modelled,
+        source_id,
+        file_sha256,
+        retrieved_at,
+        cast(retrieved_at as date) as vintage
+    from source
+    where upper(freq) = 'A'
+)
+
+select * from renamed
