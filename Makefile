@@ -35,6 +35,7 @@ test: install lint
 lint: install
 	$(BIN)/ruff check extract warehouse flows expectations tests
 	$(BIN)/ruff format --check extract warehouse flows expectations tests
+	cd dbt_project && ../$(BIN)/sqlfluff lint models tests macros
 
 # Re-pin every dependency after a change to pyproject.toml.
 lock: install

@@ -1,0 +1,248 @@
+"""`limwh`: refresh the warehouse, show its status, print its summary."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from warehouse.config import DATA_DIR_ENV, SNAPSHOT_DIR, DataPaths, disable_telemetry
+
+SNAPSHOT_DIR_ENV = "LIMWH_SNAPSHOT_DIR"
+EXIT_FAILED = 1
+EXIT_LOCKED = 3
+
+
+class CliError(Exception):
+    """A failure reported as one line (and exit code), without a traceback."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=f"runtime data directory (default: ${DATA_DIR_ENV} or ./data)",
+    )
+    common.add_argument(
+        "-v", "--verbose", action="store_true", help="show Prefect logs and full tracebacks"
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="limwh",
+        description=(
+            "Limburg regional-economy warehouse: rebuild it from the raw sources "
+            "(write-audit-publish), inspect the published DuckDB file, print its summary."
+        ),
+        epilog="Exit status: 0 ok, 1 failed, 2 usage error, 3 another refresh holds the lock.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    refresh = sub.add_parser(
+        "refresh",
+        parents=[common],
+        help="run the nightly_refresh flow: extract, load, dbt build, checks, publish",
+        description=(
+            "Run the Prefect flow nightly_refresh once: store the raw files, load them into a "
+            "new build file, dbt build, run the expectations, and only if all of that passes "
+            "swap the build over the published warehouse.duckdb. A failed run leaves the "
+            "published file untouched and keeps its build folder under DIR/builds/ for "
+            "inspection."
+        ),
+    )
+    source = refresh.add_mutually_exclusive_group()
+    source.add_argument(
+        "--snapshot",
+        dest="source",
+        action="store_const",
+        const="snapshot",
+        default="snapshot",
+        help="build from the embedded snapshot of the publishers' files (default; offline)",
+    )
+    refresh.add_argument(
+        "--snapshot-dir",
+        metavar="DIR",
+        help=f"snapshot folder with manifest.json (default: ${SNAPSHOT_DIR_ENV} or {SNAPSHOT_DIR})",
+    )
+
+    sub.add_parser(
+        "status",
+        parents=[common],
+        help="show the published file, its last run, marts and releases",
+        description=(
+            "Show where the published warehouse is, its size and sha256, the run that produced "
+            "it (meta.runs), the last attempted run (DIR/runs.jsonl), its marts and the kept "
+            "releases."
+        ),
+    )
+
+    summary = sub.add_parser(
+        "summary",
+        parents=[common],
+        help="print the summary of the published warehouse",
+        description=(
+            "Print the published file's marts and the Table 2 headline figures "
+            "(employment by sector, with each row's obs_status)."
+        ),
+    )
+    summary.add_argument(
+        "--region",
+        default="BE22",
+        metavar="NUTS",
+        help="province to show in Table 2 (default: BE22, Limburg)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    disable_telemetry()
+    handlers = {"refresh": cmd_refresh, "status": cmd_status, "summary": cmd_summary}
+    try:
+        return handlers[args.command](args)
+    except CliError as exc:
+        _fail(str(exc))
+        return exc.code
+    except KeyboardInterrupt:
+        _fail("interrupted")
+        return 130
+    except Exception as exc:
+        if args.verbose:
+            traceback.print_exc()
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        _fail(f"{type(exc).__name__}: {first}")
+        return EXIT_FAILED
+
+
+def _fail(message: str) -> None:
+    print(f"limwh: error: {message}", file=sys.stderr)
+
+
+def _paths(args: argparse.Namespace) -> DataPaths:
+    return DataPaths.resolve(args.data_dir)
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    from warehouse.build import new_run_id
+    from warehouse.publish import RunLockedError, run_lock
+
+    paths = _paths(args)
+    snapshot_dir = Path(
+        args.snapshot_dir or os.environ.get(SNAPSHOT_DIR_ENV) or SNAPSHOT_DIR
+    ).resolve()
+    if not (snapshot_dir / "manifest.json").is_file():
+        raise CliError(f"no manifest.json in snapshot folder {snapshot_dir}")
+    # Prefect's own logs and tracebacks only with --verbose: our stage lines say what happens.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if args.verbose else "CRITICAL")
+    if args.verbose:
+        os.environ["LIMWH_VERBOSE"] = "1"
+    else:
+        # GX forces this logger to INFO when imported ("Created temporary directory ...");
+        # a filter survives that.
+        gx_logger = logging.getLogger("great_expectations.data_context.types.base")
+        gx_logger.addFilter(lambda record: record.levelno >= logging.WARNING)
+
+    paths.ensure()
+    try:
+        # Taken before Prefect starts (which takes seconds), so a second run fails at once.
+        run_id = new_run_id()
+        with run_lock(paths, run_id):
+            from flows.nightly_refresh import RefreshError, nightly_refresh
+
+            try:
+                nightly_refresh(
+                    data_dir=str(paths.root), snapshot_dir=str(snapshot_dir), run_id=run_id
+                )
+            except RefreshError as exc:
+                if args.verbose:
+                    traceback.print_exc()
+                raise CliError(exc.one_line()) from exc
+    except RunLockedError as exc:
+        raise CliError(str(exc), EXIT_LOCKED) from exc
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from warehouse.build import list_tables, read_run_log, run_log_path, storage_version
+    from warehouse.publish import file_sha256, list_releases
+
+    paths = _paths(args)
+    published = paths.published
+    attempts = list(read_run_log(run_log_path(paths)))
+    if not published.is_file():
+        if attempts:
+            _print_attempt(attempts[-1])
+        raise CliError(f"no published warehouse at {published} (run `limwh refresh`)")
+
+    stat = published.stat()
+    modified = datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds")
+    print(f"published:  {published}")
+    print(f"size:       {stat.st_size:,} bytes")
+    print(f"sha256:     {file_sha256(published)}")
+    print(f"modified:   {modified}")
+    print(f"storage:    {storage_version(published)} (readable by DuckDB >= 1.0)")
+    last = _last_published_run(published)
+    if last:
+        print(
+            f"built by:   run {last['run_id']} started {last['started_at']:%Y-%m-%d %H:%M:%S} UTC "
+            f"({last['seconds_total']:.0f} s), git {last['git_sha'] or '-'}"
+        )
+        print(f"stages (s): {last['stage_seconds']}")
+        print(f"lock file:  sha256 {last['lock_sha256'] or '-'}")
+    else:
+        print("built by:   (no meta.runs in this file)")
+    if attempts:
+        _print_attempt(attempts[-1])
+    marts = list_tables(published, "marts")
+    print(f"marts ({len(marts)}): {', '.join(marts) if marts else '(none)'}")
+    releases = list_releases(paths)
+    print(f"releases kept ({len(releases)}): {', '.join(p.name for p in releases) or '(none)'}")
+    return 0
+
+
+def _print_attempt(attempt: dict) -> None:
+    line = f"last run:   {attempt.get('run_id')} {attempt.get('outcome')}"
+    if attempt.get("outcome") == "failed":
+        line += f" at stage {attempt.get('failed_stage')}: {attempt.get('reason')}"
+    print(line)
+
+
+def _last_published_run(db_file: Path) -> dict | None:
+    import duckdb
+
+    con = duckdb.connect(str(db_file), read_only=True)
+    try:
+        cur = con.execute(
+            "SELECT run_id, started_at, seconds_total, git_sha, lock_sha256, stage_seconds "
+            "FROM meta.runs ORDER BY started_at DESC LIMIT 1"
+        )
+        names = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return dict(zip(names, rows[0], strict=True)) if rows else None
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from warehouse.summary import summarize
+
+    paths = _paths(args)
+    if not paths.published.is_file():
+        raise CliError(f"no published warehouse at {paths.published} (run `limwh refresh`)")
+    print(summarize(paths.published, region_code=args.region))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

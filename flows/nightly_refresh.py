@@ -1,0 +1,241 @@
+"""Prefect flow `nightly_refresh`: extract -> load -> dbt build -> checks -> publish -> summary.
+
+Write-audit-publish: everything is built in a new file under data/builds/<run_id>/ and swapped
+over the published warehouse only when every stage passed. Any failure leaves the published
+file untouched, keeps the build folder for inspection and raises RefreshError.
+
+The work itself lives in plain functions (warehouse.*, extract.*, expectations.*); the tasks
+only wrap them, so tests call them (or `task.fn`) without Prefect.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import traceback
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from extract.snapshot import Snapshot, load_manifest
+from warehouse import build as wb
+from warehouse.config import SNAPSHOT_DIR, DataPaths, disable_telemetry
+from warehouse.dbt_runner import run_dbt_build
+from warehouse.publish import PublishResult, prune_builds, publish, run_lock
+from warehouse.raw_store import store_snapshot
+from warehouse.summary import summarize
+
+VERBOSE_ENV = "LIMWH_VERBOSE"  # set by `limwh -v`: dbt's full per-node output
+# Before Prefect starts its ephemeral API server (which inherits this environment).
+disable_telemetry()
+STAGES = ("extract", "load", "dbt_build", "expectations", "publish", "summary")
+
+
+class RefreshError(RuntimeError):
+    """A run failed at `stage`; the published warehouse is unchanged."""
+
+    def __init__(self, stage: str, reason: str, run_id: str, build_dir: Path | None) -> None:
+        self.stage = stage
+        self.reason = reason
+        self.run_id = run_id
+        self.build_dir = build_dir
+        super().__init__(f"refresh {run_id} failed at stage {stage}: {reason}")
+
+    def one_line(self) -> str:
+        first = (self.reason.strip().splitlines() or ["(no message)"])[0]
+        where = f"; build kept in {self.build_dir}" if self.build_dir else ""
+        return f"refresh {self.run_id} failed at stage {self.stage}: {first}{where}"
+
+
+class ChecksFailedError(RuntimeError):
+    """The expectations rejected the build."""
+
+
+# --- tasks: thin wrappers over the plain functions ----------------------------------------
+
+_task = {"retries": 0, "cache_policy": NO_CACHE}
+
+
+@task(name="extract", **_task)
+def extract_task(snapshot_dir: str, raw_store: str, run_id: str) -> Snapshot:
+    """Check the snapshot against its manifest and store its files in the raw store."""
+    snapshot = load_manifest(snapshot_dir)
+    stored = store_snapshot(snapshot, Path(raw_store), run_id)
+    print(f"  stored {len(stored.files)} file(s) of snapshot {snapshot.snapshot_id} in {raw_store}")
+    return stored
+
+
+@task(name="load", **_task)
+def load_task(build_file: str, snapshot: Snapshot) -> Any:
+    return load_raw(Path(build_file), snapshot)
+
+
+@task(name="dbt_build", **_task)
+def dbt_build_task(build_file: str) -> Any:
+    return run_dbt_build(Path(build_file), echo=_echo, quiet=not verbose())
+
+
+@task(name="expectations", **_task)
+def expectations_task(build_file: str, run_id: str) -> Any:
+    report = run_checks(Path(build_file))
+    wb.write_check_results(Path(build_file), report, run_id)
+    print(_indent(str(report)))
+    if not report.success:
+        names = ", ".join(r.name for r in report.failed) or "(no check ran)"
+        raise ChecksFailedError(f"{len(report.failed)} check(s) failed: {names}")
+    return report
+
+
+@task(name="publish", **_task)
+def publish_task(build_file: str, data_dir: str, run: wb.RunInfo) -> PublishResult:
+    paths = DataPaths(Path(data_dir))
+    wb.write_run_meta(Path(build_file), run, previous=paths.published)
+    result = publish(Path(build_file), paths)
+    kept = f"; previous kept as {result.release.name}" if result.release else ""
+    print(f"  published {result.published} (sha256 {result.sha256[:12]}…){kept}")
+    return result
+
+
+@task(name="summary", **_task)
+def summary_task(published: str) -> str:
+    text = summarize(Path(published))
+    print(text)
+    return text
+
+
+# --- the stages' work, outside Prefect ----------------------------------------------------
+
+
+def load_raw(build_file: Path, snapshot: Snapshot) -> Any:
+    """Load every raw file into the build's `raw` schema (warehouse.load)."""
+    from warehouse import load
+
+    loaded = load.load_snapshot_into(build_file, snapshot)
+    for item in loaded:
+        print(
+            f"  raw.{item.raw_table}: {item.rows_loaded:,} rows from {item.source_id}"
+            f" (sha256 {item.sha256[:12]}…)"
+        )
+    return loaded
+
+
+def run_checks(build_file: Path) -> Any:
+    """Run the pre-publish checks; returns an expectations CheckReport (.success, .failed)."""
+    import expectations  # imported late: Great Expectations takes seconds to import
+
+    return expectations.run_checks(build_file)
+
+
+# --- the flow -----------------------------------------------------------------------------
+
+
+@flow(name="nightly_refresh", retries=0, log_prints=False, validate_parameters=False)
+def nightly_refresh(
+    data_dir: str | None = None, snapshot_dir: str | None = None, run_id: str | None = None
+) -> dict:
+    """Rebuild the warehouse from the snapshot and publish it if every check passes.
+
+    Returns the run record (as written to data/runs.jsonl); raises RefreshError on failure.
+    """
+    disable_telemetry()
+    paths = DataPaths.resolve(data_dir)
+    paths.ensure()
+    snapshot_dir = str(Path(snapshot_dir or SNAPSHOT_DIR).resolve())
+    run = wb.RunInfo(
+        run_id=run_id or wb.new_run_id(),
+        started_at=datetime.now(UTC),
+        data_dir=str(paths.root),
+        git_sha=wb.git_sha(),
+        lock_sha256=wb.lock_file_sha256(),
+    )
+    with run_lock(paths, run.run_id):
+        return _run(run, paths, snapshot_dir)
+
+
+def _run(run: wb.RunInfo, paths: DataPaths, snapshot_dir: str) -> dict:
+    build_dir = paths.build_file(run.run_id).parent
+    _echo(f"refresh {run.run_id}: data {paths.root}, snapshot {snapshot_dir}")
+    try:
+        with _stage(run, "extract"):
+            snapshot = extract_task(snapshot_dir, str(paths.raw_store), run.run_id)
+            run.snapshot_id = snapshot.snapshot_id
+        with _stage(run, "load"):
+            build_file = wb.new_build(paths, run.run_id)
+            load_task(str(build_file), snapshot)
+        with _stage(run, "dbt_build"):
+            dbt_build_task(str(build_file))
+            wb.check_storage_version(build_file)
+        with _stage(run, "expectations"):
+            expectations_task(str(build_file), run.run_id)
+        with _stage(run, "publish"):
+            result = publish_task(str(build_file), str(paths.root), run)
+            run.published_sha256 = result.sha256
+    except Exception as exc:
+        stage = run.stages[-1].stage if run.stages else "setup"
+        run.outcome = "failed"
+        run.failed_stage = stage
+        run.reason = str(exc).strip() or type(exc).__name__
+        run.finished_at = datetime.now(UTC)
+        _record_failure(run, build_dir, exc)
+        raise RefreshError(
+            stage, run.reason, run.run_id, build_dir if build_dir.exists() else None
+        ) from exc
+
+    run.outcome = "published"
+    try:
+        with _stage(run, "summary"):
+            summary_task(str(paths.published))
+    except Exception as exc:
+        # The warehouse is published by now: a summary that cannot print fails nothing.
+        _echo(f"  (no summary: {type(exc).__name__}: {exc})")
+    run.finished_at = datetime.now(UTC)
+    wb.append_run_log(wb.run_log_path(paths), run)
+    prune_builds(paths, spare=run.run_id)
+    total = (run.finished_at - run.started_at).total_seconds()
+    _echo(f"refresh {run.run_id}: published in {total:.1f} s")
+    return run.to_json()
+
+
+def _record_failure(run: wb.RunInfo, build_dir: Path, exc: BaseException) -> None:
+    wb.append_run_log(wb.run_log_path(DataPaths(Path(run.data_dir))), run)
+    if build_dir.exists():
+        (build_dir / "error.txt").write_text(
+            "".join(traceback.format_exception(exc)), encoding="utf-8"
+        )
+    _echo(f"refresh {run.run_id}: FAILED at stage {run.failed_stage}")
+    _echo(_indent(run.reason or ""))
+    _echo("  the published warehouse is unchanged")
+    if build_dir.exists():
+        _echo(f"  build kept for inspection: {build_dir} (traceback in error.txt)")
+
+
+@contextlib.contextmanager
+def _stage(run: wb.RunInfo, name: str) -> Iterator[None]:
+    number = STAGES.index(name) + 1
+    _echo(f"[{number}/{len(STAGES)}] {name} ...")
+    started = datetime.now(UTC)
+    outcome = "failed"
+    try:
+        yield
+        outcome = "ok"
+    finally:
+        finished = datetime.now(UTC)
+        run.stages.append(wb.StageTiming(name, started, finished, outcome))
+        seconds = (finished - started).total_seconds()
+        _echo(f"[{number}/{len(STAGES)}] {name} {outcome} ({seconds:.1f} s)")
+
+
+def verbose() -> bool:
+    return os.environ.get(VERBOSE_ENV, "") not in ("", "0", "false")
+
+
+def _echo(message: str) -> None:
+    print(message, flush=True)
+
+
+def _indent(text: str) -> str:
+    return "\n".join(f"  {line}" for line in text.splitlines())

@@ -1,0 +1,166 @@
+"""A plain-text summary of a warehouse file: where it is, its marts, Table 2's headline figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+TABLE_2 = "article_table_2_employment_by_sector"
+FOCUS_REGION = "BE22"  # province Limburg
+
+# What the summary shows -> the mart's column (one missing from the file shows as "-").
+_COLUMNS = {
+    "sector": "label_nl",
+    "employees": "employees_end",
+    "change_abs": "change_abs",
+    "change_pct": "change_pct",
+    "flemish_change_pct": "flemish_change_pct",
+    "to_year": "end_year",
+    "from_year": "base_year",
+}
+# Status columns of the values shown; a row is marked with the weakest of them.
+_STATUS_COLUMNS = ("employees_end_status", "change_status", "flemish_change_status")
+_STATUS_ORDER = ("modelled", "provisional", "official")  # weakest first
+
+
+def summarize(db_file: Path, region_code: str = FOCUS_REGION) -> str:
+    """The summary printed after publishing (and by `limwh summary`)."""
+    db_file = Path(db_file)
+    con = duckdb.connect(str(db_file), read_only=True)
+    try:
+        marts = _tables(con, "marts")
+        lines = [f"Warehouse: {db_file} ({_size(db_file)})"]
+        lines.append(f"Marts ({len(marts)}): {', '.join(marts) if marts else '(none)'}")
+        lines.append("")
+        if TABLE_2 in marts:
+            lines += table_2_lines(con, region_code)
+        else:
+            lines.append(f"(no marts.{TABLE_2} in this file)")
+    finally:
+        con.close()
+    return "\n".join(lines)
+
+
+def table_2_lines(con: duckdb.DuckDBPyConnection, region_code: str) -> list[str]:
+    cols = _resolve_columns(con, "marts", TABLE_2)
+    rows = _table_2_rows(con, cols, region_code)
+    if not rows:
+        return [f"(marts.{TABLE_2} has no rows for {region_code})"]
+    first = rows[0]
+    span = ""
+    if first.get("from_year") is not None and first.get("to_year") is not None:
+        span = f", change {first['from_year']}-{first['to_year']}"
+    to_year = first.get("to_year") or 2023
+    header = (
+        f"Table 2: wage employment by sector, {region_code}{span} "
+        f"(Flemish Region change for comparison)"
+    )
+    table = [
+        ["sector", f"employees {to_year}", "change", "change %", "Flanders %", "status"],
+        *[
+            [
+                str(r.get("sector") or "-"),
+                _fmt_int(r.get("employees")),
+                _fmt_int(r.get("change_abs"), signed=True),
+                _fmt_pct(r.get("change_pct")),
+                _fmt_pct(r.get("flemish_change_pct")),
+                str(r.get("status") or "-"),
+            ]
+            for r in rows
+        ],
+    ]
+    statuses = sorted({str(r.get("status")) for r in rows if r.get("status")})
+    note = "status: the weakest obs_status of the row's values; found " + (
+        ", ".join(statuses) if statuses else "none"
+    )
+    if "modelled" in statuses:
+        note += " (modelled figures are not official statistics)"
+    return [header, *_render(table), note]
+
+
+def _table_2_rows(
+    con: duckdb.DuckDBPyConnection, cols: dict[str, str], region_code: str
+) -> list[dict]:
+    names = list(cols)
+    select = ", ".join(f'"{cols[k]}" AS "{k}"' for k in names)
+    order = '"row_order"' if "row_order" in _column_names(con, "marts", TABLE_2) else "1"
+    rows = con.execute(
+        f'SELECT {select} FROM marts."{TABLE_2}" WHERE region_code = ? ORDER BY {order}',
+        [region_code],
+    ).fetchall()
+    out = []
+    for row in rows:
+        record = dict(zip(names, row, strict=True))
+        record["status"] = weakest_status([record[k] for k in names if k.startswith("status:")])
+        out.append(record)
+    return out
+
+
+def _resolve_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> dict[str, str]:
+    present = _column_names(con, schema, table)
+    out = {key: name for key, name in _COLUMNS.items() if name in present}
+    for name in _STATUS_COLUMNS:
+        if name in present:
+            out[f"status:{name}"] = name
+    return out
+
+
+def weakest_status(statuses: list[str | None]) -> str | None:
+    """The weakest obs_status (modelled < provisional < official); None if none is known."""
+    known = [s for s in statuses if s]
+    if not known:
+        return None
+    rank = {status: n for n, status in enumerate(_STATUS_ORDER)}
+    return min(known, key=lambda s: rank.get(s, -1))
+
+
+def _column_names(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[str]:
+    rows = con.execute(
+        "SELECT column_name FROM duckdb_columns() "
+        "WHERE database_name = current_database() AND schema_name = ? AND table_name = ?",
+        [schema, table],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_tables() "
+        "WHERE database_name = current_database() AND schema_name = ? ORDER BY table_name",
+        [schema],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _render(table: list[list[str]]) -> list[str]:
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    out = []
+    for n, row in enumerate(table):
+        cells = [
+            cell.ljust(widths[i]) if i in (0, len(row) - 1) else cell.rjust(widths[i])
+            for i, cell in enumerate(row)
+        ]
+        out.append("  ".join(cells).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return out
+
+
+def _fmt_int(value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return "-"
+    return f"{value:+,.0f}" if signed else f"{value:,.0f}"
+
+
+def _fmt_pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:+.1f}"
+
+
+def _size(path: Path) -> str:
+    size = float(path.stat().st_size)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GiB"
