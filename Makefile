@@ -11,7 +11,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: install run test lint lock snapshot clean
+.PHONY: install run test lint lock snapshot snapshot-check clean
 
 install: $(STAMP)
 
@@ -44,6 +44,10 @@ lock: install
 # Regenerate the modelled part of the embedded snapshot (deterministic).
 snapshot: install
 	$(BIN)/python -m extract.snapshot_generator.nbb_regional_accounts
+
+# Fail unless the committed snapshot is exactly the generator's output.
+snapshot-check: install
+	$(BIN)/python -m extract.snapshot_generator.nbb_regional_accounts --verify
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs

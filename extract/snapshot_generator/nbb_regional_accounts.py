@@ -294,6 +294,20 @@ def implied_hours_targets(targets: list[Target]) -> list[Target]:
     def printed(**match):
         return _target_value(targets, **match)
 
+    def flemish_per_hour(sector: str, year: int) -> float:
+        """The Flemish level, from Limburg's level and its printed gap."""
+        limburg = printed(
+            indicator="gva_per_hour", measure="level", region="BE22", sector=sector, year_to=year
+        )
+        gap = printed(
+            indicator="gva_per_hour",
+            measure="gap_to_BE2",
+            region="BE22",
+            sector=sector,
+            year_to=year,
+        )
+        return limburg / (1 + gap / 100)
+
     out = []
     for region in REGIONS:
         for sector, growth_2023 in VALUE_ADDED_GROWTH_2023.items():
@@ -343,36 +357,8 @@ def implied_hours_targets(targets: list[Target]) -> list[Target]:
                 sector=sector,
                 year_to=2022,
             )
-            if per_hour_2022 is None:
-                gap = printed(
-                    indicator="gva_per_hour",
-                    measure="gap_to_BE2",
-                    region="BE22",
-                    sector=sector,
-                    year_to=2022,
-                )
-                per_hour_2022 = printed(
-                    indicator="gva_per_hour",
-                    measure="level",
-                    region="BE22",
-                    sector=sector,
-                    year_to=2022,
-                ) / (1 + gap / 100)
-            if per_hour_2013 is None:
-                gap = printed(
-                    indicator="gva_per_hour",
-                    measure="gap_to_BE2",
-                    region="BE22",
-                    sector=sector,
-                    year_to=2013,
-                )
-                per_hour_2013 = printed(
-                    indicator="gva_per_hour",
-                    measure="level",
-                    region="BE22",
-                    sector=sector,
-                    year_to=2013,
-                ) / (1 + gap / 100)
+            per_hour_2013 = per_hour_2013 or flemish_per_hour(sector, 2013)
+            per_hour_2022 = per_hour_2022 or flemish_per_hour(sector, 2022)
             ratio = gva_growth / (1 + growth_2023) * per_hour_2013 / per_hour_2022
             out.append(
                 Target(
@@ -1023,6 +1009,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--check-only", action="store_true", help="calibrate and report, write nothing"
     )
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="regenerate in memory and fail unless the committed file is byte-identical",
+    )
     args = parser.parse_args(argv)
 
     targets = load_targets(REFERENCE_CSV)
@@ -1042,6 +1033,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.check_only:
         return 0
     payload = to_sdmx_json(series)
+    if args.verify:
+        committed = (args.snapshot_dir / OUTPUT_RELATIVE).read_bytes()
+        if committed != payload:
+            print(
+                f"{OUTPUT_RELATIVE} differs from the generator's output: run `make snapshot`",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{OUTPUT_RELATIVE} is the generator's output, byte for byte")
+        return 0
     out = args.snapshot_dir / OUTPUT_RELATIVE
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(payload)

@@ -7,6 +7,13 @@ codes where the article needs them), and the leaves partition NBB's `TOT`.
 
 from __future__ import annotations
 
+import csv
+import functools
+
+from warehouse.config import DBT_PROJECT_DIR
+
+ARTICLE_LABELS_CSV = DBT_PROJECT_DIR / "seeds" / "article_sector_labels.csv"
+
 YEARS = list(range(2003, 2024))
 
 # NBB NUTS codes (DF_REGACA38) and the NUTS codes they stand for.
@@ -88,47 +95,25 @@ SECTOR_ATOMS["other_manufacturing"] = [
 # A38 parents published beside their A64 parts (never added to them downstream).
 A38_PARENTS = {"CL": ["29", "30"], "MC": ["73", "74_75"]}
 
-# The article's Dutch labels (reference CSV) -> sector ids.
-TABLE_2_LABELS = {
-    "Administratieve en ondersteunende diensten": "admin_support",
-    "Logistiek": "logistics",
-    "Maatschappelijke diensten": "social_work",
-    "Groot- en kleinhandel": "trade",
-    "Onderwijs": "education",
-    "Adviesbureaus, architecten en ingenieurs": "consulting_engineering",
-    "Menselijke gezondheidszorg": "human_health",
-    "Informatica- en informatiediensten": "it_services",
-    "Horeca": "hospitality",
-    "Voedingsindustrie": "food_industry",
-    "Kunst, amusement en recreatie": "arts_recreation",
-    "Reclame en marktonderzoek": "advertising_market_research",
-    "Landbouw, bosbouw en visserij": "agriculture",
-    "Bouw": "construction",
-    "Overige maakindustrie": "other_manufacturing",
-    "Overige niet-maakindustrie": "other_non_manufacturing",
-    "Openbaar bestuur en defensie": "public_administration",
-    "Automobielindustrie": "automotive",
-    "Totaal": "TOTAL",
-    "TOTAL": "TOTAL",
-    "C": "C",
-}
-TABLE_3_LABELS = {
-    "Metaal": "metal",
-    "Voeding": "food_industry",
-    "Rubber en kunststoffen": "rubber_plastics",
-    "Chemie": "chemicals",
-    "Hout en papier": "wood_paper",
-    "Automobiel": "automotive",
-    "Elektr. en optische apparatuur": "electrical_optical",
-    "Machines": "machinery",
-    "Overige maakindustrie": "other_manufacturing_subsectors",
-    "Totaal maakindustrie": "C",
-    "C": "C",
-}
-
 
 def article_sector(published_in: str, indicator: str, label: str) -> str:
-    """Map an article row's Dutch sector label to a sector id (reference README's rule)."""
-    if published_in == "table_3" or indicator == "share_of_manufacturing_employees":
-        return TABLE_3_LABELS[label]
-    return TABLE_2_LABELS[label]
+    """Map an article row's Dutch sector label to a sector id (reference README's rule), through
+    the warehouse's own seed, so generator and marts read labels the same way."""
+    family = (
+        "table_3"
+        if published_in == "table_3" or indicator == "share_of_manufacturing_employees"
+        else "table_2"
+    )
+    return _article_labels()[(family, label)]
+
+
+@functools.cache
+def _article_labels() -> dict[tuple[str, str], str]:
+    with ARTICLE_LABELS_CSV.open(newline="", encoding="utf-8") as handle:
+        labels = {
+            (r["label_family"], r["label_nl"]): r["sector_code"] for r in csv.DictReader(handle)
+        }
+    for family in ("table_2", "table_3"):  # plain codes name themselves
+        labels.setdefault((family, "TOTAL"), "TOTAL")
+        labels.setdefault((family, "C"), "C")
+    return labels
