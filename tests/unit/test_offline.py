@@ -8,6 +8,7 @@ import pytest
 from pytest_socket import SocketConnectBlockedError
 
 
+@pytest.mark.filterwarnings("ignore:A test tried to use socket")
 def test_connections_beyond_loopback_are_blocked():
     with socket.socket() as sock, pytest.raises(SocketConnectBlockedError):
         sock.connect(("192.0.2.1", 80))  # TEST-NET-1, never routed
