@@ -52,7 +52,8 @@ summed as (
         region_code,
         sector_code,
         year,
-        sum(value) as value,
+        -- exact decimal sum: a float sum depends on the order DuckDB adds in, run to run
+        cast(sum(cast(value as decimal(38, 9))) as double) as value,
         min(unit) as unit,
         {{ weakest_obs_status('obs_status') }} as obs_status,
         source_id,
