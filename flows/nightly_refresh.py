@@ -25,6 +25,7 @@ from extract.snapshot import Snapshot, load_manifest
 from warehouse import build as wb
 from warehouse.config import SNAPSHOT_DIR, DataPaths, disable_telemetry
 from warehouse.dbt_runner import run_dbt_build
+from warehouse.load import load_snapshot_into
 from warehouse.publish import PublishResult, prune_builds, publish, run_lock
 from warehouse.raw_store import store_snapshot
 from warehouse.summary import summarize
@@ -111,10 +112,8 @@ def summary_task(published: str) -> str:
 
 
 def load_raw(build_file: Path, snapshot: Snapshot) -> Any:
-    """Load every raw file into the build's `raw` schema (warehouse.load)."""
-    from warehouse import load
-
-    loaded = load.load_snapshot_into(build_file, snapshot)
+    """Load every raw file into the build's `raw` schema."""
+    loaded = load_snapshot_into(build_file, snapshot)
     for item in loaded:
         print(
             f"  raw.{item.raw_table}: {item.rows_loaded:,} rows from {item.source_id}"
