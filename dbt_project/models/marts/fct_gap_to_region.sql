@@ -26,6 +26,7 @@ select
         when reference_values.value <> 0
             then 100 * (indicator_values.value / reference_values.value - 1)
     end as gap_pct,
+    indicator_values.unit,
     {{ weakest_obs_status_of(['indicator_values.obs_status', 'reference_values.obs_status']) }}
         as obs_status
 from indicator_values
