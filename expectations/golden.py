@@ -196,3 +196,114 @@ def check_golden_table_2(
         validator,
         note=f"(Reference: {origin}.)",
     )
+
+
+# --- Every figure through the contract's three fact tables -------------------------------------
+
+# The article's indicator suffixes (reference README) -> the fact table and column holding it.
+# Longest suffix first: "_change_pct" must not be read as "_change".
+MEASURES = (
+    ("_avg_annual_growth", "fct_indicator_changes", "cagr_pct"),
+    ("_gap_to_BE2", "fct_gap_to_region", "gap_pct"),
+    ("_change_pct", "fct_indicator_changes", "change_pct"),
+    ("_change", "fct_indicator_changes", None),  # change_abs, or change_ppt for rates
+    ("", "fct_indicator_values", "value"),
+)
+PERCENTAGE_POINTS = "percentage points"
+
+# What the NBB regional accounts answer (issue scope: employment, value added, hours, ratios).
+REGIONAL_ACCOUNTS_INDICATORS = frozenset(
+    {
+        "employees",
+        "hours_worked",
+        "gross_value_added",
+        "gva_per_hour",
+        "gdp_per_inhabitant",
+        "manufacturing_share_of_employees",
+        "manufacturing_share_of_gva",
+        "share_of_manufacturing_employees",
+    }
+)
+
+
+def split_indicator(indicator: str, unit: str) -> tuple[str, str, str]:
+    """Article indicator -> (indicator_id, fact table, column)."""
+    for suffix, table, column in MEASURES:
+        if suffix and not indicator.endswith(suffix):
+            continue
+        base = indicator[: len(indicator) - len(suffix)] if suffix else indicator
+        if column is None:
+            column = "change_ppt" if unit == PERCENTAGE_POINTS else "change_abs"
+        return base, table, column
+    raise AssertionError("unreachable: the empty suffix matches everything")
+
+
+def figure_rows(
+    reader: BuildReader, indicator_ids: frozenset[str], csv_path: Path = REFERENCE_CSV
+) -> tuple[pd.DataFrame, str]:
+    """Every checkable reference row (a tolerance is given) of the given indicators, whatever
+    table or text of the article prints it, with sector_id and where its value is found."""
+    reference, origin = load_reference(reader, csv_path)
+    rows = reference[reference["tolerance"].notna()].copy()
+    parts = [split_indicator(r.indicator, str(r.unit)) for r in rows.itertuples(index=False)]
+    rows["indicator_id"] = [p[0] for p in parts]
+    rows["fact_table"] = [p[1] for p in parts]
+    rows["fact_column"] = [p[2] for p in parts]
+    rows = rows[rows["indicator_id"].isin(indicator_ids)].copy()
+    labels = sector_labels(reader)
+    rows["sector_id"] = [
+        labels.get((label_family(r.published_in, r.indicator), r.sector))
+        for r in rows.itertuples(index=False)
+    ]
+    return rows.reset_index(drop=True), origin
+
+
+def fact_lookup(reader: BuildReader, rows: pd.DataFrame) -> dict[FigureKey, float | None]:
+    """The computed value of each reference row, read from the fact table its suffix names."""
+    lookup: dict[FigureKey, float | None] = {}
+    for (table_name, column), group in rows.groupby(["fact_table", "fact_column"]):
+        table = reader.table(str(table_name), MARTS)
+        for r in group.itertuples(index=False):
+            if not isinstance(r.sector_id, str):
+                continue
+            params: list[object] = [r.indicator_id, r.region, r.sector_id]
+            if table_name == "fct_indicator_changes":
+                from_year, to_year = (int(y) for y in str(r.period).split("-"))
+                where = "from_year = ? and to_year = ?"
+                params += [from_year, to_year]
+            else:
+                where = "year = ?"
+                params.append(int(r.period))
+                if table_name == "fct_gap_to_region":
+                    where += f" and reference_region_code = '{FLEMISH_REGION}'"
+            found = reader.df(
+                f"select {column} as v from {table} where indicator_id = ? and region_code = ?"
+                f" and sector_code = ? and {where}",
+                params,
+            )
+            key = (r.indicator, r.region, r.sector_id, r.period)
+            lookup[key] = _number(found["v"].iloc[0]) if len(found) == 1 else None
+    return lookup
+
+
+def check_golden_indicators(
+    name: str,
+    indicator_ids: frozenset[str],
+    reader: BuildReader,
+    validator: GxValidator,
+    csv_path: Path = REFERENCE_CSV,
+) -> CheckResult:
+    rows, origin = figure_rows(reader, indicator_ids, csv_path)
+    note = (
+        f"({len(rows)} published figures with a tolerance, read from fct_indicator_values,"
+        f" fct_indicator_changes and fct_gap_to_region. Reference: {origin}.)"
+    )
+    return check_golden(name, rows, fact_lookup(reader, rows), validator, note=note)
+
+
+def check_golden_regional_accounts(
+    reader: BuildReader, validator: GxValidator, csv_path: Path = REFERENCE_CSV
+) -> CheckResult:
+    return check_golden_indicators(
+        "golden_regional_accounts", REGIONAL_ACCOUNTS_INDICATORS, reader, validator, csv_path
+    )

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from expectations.build import BuildReader
-from expectations.golden import check_golden_table_2
+from expectations.golden import check_golden_regional_accounts, check_golden_table_2
 from expectations.growth_check import check_growth_within_bounds
 from expectations.partition_checks import (
     check_provinces_sum_to_flemish_region,
@@ -26,6 +26,7 @@ CHECKS: dict[str, Check] = {
     "table_3_subsectors_sum_to_manufacturing": check_table_3_subsectors,
     "employees_growth_within_bounds": check_growth_within_bounds,
     "golden_table_2": check_golden_table_2,
+    "golden_regional_accounts": check_golden_regional_accounts,
 }
 
 
