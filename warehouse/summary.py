@@ -1,4 +1,5 @@
-"""A plain-text summary of a warehouse file: where it is, its marts, Table 2's headline figures."""
+"""A plain-text summary of a warehouse file: where it is, its marts, the article's key figures
+(Table 1) and Table 2's headline figures."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+TABLE_1 = "article_table_1_key_figures"
 TABLE_2 = "article_table_2_employment_by_sector"
 FOCUS_REGION = "BE22"  # province Limburg
 
@@ -33,6 +35,9 @@ def summarize(db_file: Path, region_code: str = FOCUS_REGION) -> str:
         lines = [f"Warehouse: {db_file} ({_size(db_file)})"]
         lines.append(f"Marts ({len(marts)}): {', '.join(marts) if marts else '(none)'}")
         lines.append("")
+        if TABLE_1 in marts:
+            lines += key_figure_lines(con, region_code)
+            lines.append("")
         if TABLE_2 in marts:
             lines += table_2_lines(con, region_code)
         else:
@@ -40,6 +45,75 @@ def summarize(db_file: Path, region_code: str = FOCUS_REGION) -> str:
     finally:
         con.close()
     return "\n".join(lines)
+
+
+def key_figure_lines(con: duckdb.DuckDBPyConnection, region_code: str) -> list[str]:
+    """Table 1 as sentences: each key figure's change or gap against the Flemish Region."""
+    rows = con.execute(
+        f"""SELECT label_en, unit, comparison, base_year, end_year, value_base, value_end,
+                   change_abs, change_pct, change_ppt, reference_change_pct,
+                   reference_change_ppt, reference_value_end, gap_pct_base, gap_pct_end,
+                   value_base_status, value_end_status, change_status,
+                   reference_change_status, gap_base_status, gap_end_status
+            FROM marts."{TABLE_1}" WHERE region_code = ? ORDER BY row_order""",
+        [region_code],
+    ).fetchall()
+    if not rows:
+        return [f"(marts.{TABLE_1} has no rows for {region_code})"]
+    lines = [f"Key figures (Table 1), {region_code} against the Flemish Region:"]
+    missing = []
+    for row in rows:
+        r = dict(zip(_KEY_FIGURE_COLUMNS, row, strict=True))
+        if r["value_base"] is None or r["value_end"] is None:
+            missing.append(r["label_en"])
+            continue
+        status = weakest_status([r[k] for k in _KEY_FIGURE_COLUMNS if k.endswith("_status")])
+        span = f"{r['base_year']}-{r['end_year']}"
+        levels = f"{_fmt_value(r['value_base'])} -> {_fmt_value(r['value_end'])} {r['unit']}"
+        if r["comparison"] == "gap":
+            detail = (
+                f"gap to Flanders {_fmt_pct(r['gap_pct_base'])}% -> "
+                f"{_fmt_pct(r['gap_pct_end'])}% (Flanders {_fmt_value(r['reference_value_end'])}"
+                f" in {r['end_year']})"
+            )
+        elif r["change_ppt"] is not None:
+            detail = (
+                f"{r['change_ppt']:+.1f} points; Flanders {_fmt_ppt(r['reference_change_ppt'])}"
+            )
+        else:
+            detail = (
+                f"{_fmt_int(r['change_abs'], signed=True)} ({_fmt_pct(r['change_pct'])}%); "
+                f"Flanders {_fmt_pct(r['reference_change_pct'])}%"
+            )
+        lines.append(f"  {r['label_en']} {span}: {levels}, {detail} [{status}]")
+    if missing:
+        lines.append(f"  not in this file yet: {', '.join(missing)}")
+    return lines
+
+
+_KEY_FIGURE_COLUMNS = (
+    "label_en",
+    "unit",
+    "comparison",
+    "base_year",
+    "end_year",
+    "value_base",
+    "value_end",
+    "change_abs",
+    "change_pct",
+    "change_ppt",
+    "reference_change_pct",
+    "reference_change_ppt",
+    "reference_value_end",
+    "gap_pct_base",
+    "gap_pct_end",
+    "value_base_status",
+    "value_end_status",
+    "change_status",
+    "reference_change_status",
+    "gap_base_status",
+    "gap_end_status",
+)
 
 
 def table_2_lines(con: duckdb.DuckDBPyConnection, region_code: str) -> list[str]:
@@ -155,6 +229,17 @@ def _fmt_int(value: float | None, signed: bool = False) -> str:
 
 def _fmt_pct(value: float | None) -> str:
     return "-" if value is None else f"{value:+.1f}"
+
+
+def _fmt_ppt(value: float | None) -> str:
+    return "-" if value is None else f"{value:+.1f} points"
+
+
+def _fmt_value(value: float | None) -> str:
+    """Counts and money without decimals; small ratios and rates with one."""
+    if value is None:
+        return "-"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.1f}"
 
 
 def _size(path: Path) -> str:

@@ -72,6 +72,15 @@ def test_refresh_publishes_the_warehouse(good_run: Refresh, data_dir: Path) -> N
     # The summary names the marts and Table 2's rows with their status.
     assert "article_table_2_employment_by_sector" in good_run.stdout
     assert "modelled" in good_run.stdout or "official" in good_run.stdout
+    # ... and the article's regional headline findings, from Table 1.
+    for finding in (
+        "Employees 2013-2023: 275,215 -> 304,744 persons, +29,529 (+10.7%); Flanders +12.3%",
+        "Employees in manufacturing 2013-2023: 50,598 -> 44,253 persons, -6,345 (-12.5%)",
+        "Value added per hour worked 2013-2022: 57.6 -> 73.3 EUR per hour, gap to Flanders"
+        " -10.6% -> -14.3% (Flanders 85.5 in 2022) [modelled]",
+        "GDP per inhabitant 2013-2023: 28,714 -> 40,740 EUR, gap to Flanders -19.0% -> -22.0%",
+    ):
+        assert finding in good_run.stdout, good_run.describe()
 
 
 def test_status_after_refresh(good_run: Refresh, data_dir: Path, e2e_env: dict[str, str]) -> None:
