@@ -2,14 +2,14 @@
 
 Each file is written in its publisher's own wire format:
 
-| source | file(s) | content |
-|---|---|---|
-| statbel_vat_enterprises | statbel/TF_VAT_NACE_EMPL_{year}.zip | pipe-separated TXT in a ZIP, real |
-| statbel_vat_starters | statbel/bestat_vat_starters_stoppers.csv | be.STAT CSV export, real |
-| rsz_establishments | rsz/rsz_vestigingen_nace_q4.xlsx | RSZ Excel table, modelled |
-| vdab_job_seekers | vdab/arvastat_werkzoekendengraad_18_64.xlsx | Arvastat Excel export, modelled |
-| eurostat_employment_rate | eurostat/lfst_r_lfe2emprt.json | JSON-stat 2.0, real BE21-BE24, rest modelled |
-| eurostat_gdp_per_inhabitant | eurostat/nama_10r_2gdp*.json | JSON-stat 2.0, real old vintage + modelled |
+- statbel_vat_enterprises: statbel/TF_VAT_NACE_EMPL_{year}.zip, pipe-separated TXT in a ZIP (real)
+- statbel_vat_starters: statbel/bestat_vat_starters_stoppers.csv, be.STAT CSV export (real)
+- rsz_establishments: rsz/rsz_vestigingen_nace_q4.xlsx, RSZ Excel table (modelled)
+- vdab_job_seekers: vdab/arvastat_werkzoekendengraad_18_64.xlsx, Arvastat export (modelled)
+- eurostat_employment_rate: eurostat/lfst_r_lfe2emprt.json, JSON-stat 2.0 (real BE21-BE24,
+  the rest modelled)
+- eurostat_gdp_per_inhabitant: eurostat/nama_10r_2gdp*.json, JSON-stat 2.0 (a real old vintage,
+  a modelled current one)
 
 Real figures come from `facts/` (published statistics, copied unchanged, see facts/README.md)
 and are carried exactly, flagged official. Everything else is modelled and the manifest says
