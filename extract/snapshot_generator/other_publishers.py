@@ -780,25 +780,22 @@ def eurostat_employment_rate(cal: Calibration) -> list[Output]:
             drift = sum(real[(g, year)] - real[(g, last)] for g in ("BE21", "BE22", "BE23")) / 3
             values[("BE24", year)] = round(real[("BE24", last)] + drift, 1)
             modelled_cells.append(f"*.BE24.{year}")
-    # BE25 tracks Oost-Vlaanderen plus a small margin; BE2 is the weighted provincial mean,
-    # except that the printed Flemish figures (2013: 76.8 - 4.9 = 71.9; 2023: 76.8) hold
-    # exactly, BE25 absorbing the difference in those two years.
+    # BE25 tracks Oost-Vlaanderen plus a small margin. BE2 is the weighted provincial mean plus
+    # a correction, interpolated linearly between 2013 and 2023 (constant outside), so that the
+    # printed Flemish figures hold exactly (2013: 76.8 - 4.9 = 71.9; 2023: 76.8) and the series
+    # stays smooth.
     be2_2023 = _printed("F2.employment_rate.2023.BE2")
-    anchors = {2023: be2_2023, 2013: round(be2_2023 - _printed("T1.employment_rate.change.BE2"), 1)}
+    anchors = {2013: round(be2_2023 - _printed("T1.employment_rate.change.BE2"), 1), 2023: be2_2023}
+    mean = {}
     for year in EMPLOYMENT_YEARS:
         values[("BE25", year)] = round(
             values[("BE23", year)] + 0.9 + noise("be25", year, scale=0.3), 1
         )
-        if year in anchors:
-            others = sum(
-                EMPLOYMENT_WEIGHTS[g] * values[(g, year)] for g in EMPLOYMENT_WEIGHTS if g != "BE25"
-            )
-            values[("BE25", year)] = round((anchors[year] - others) / EMPLOYMENT_WEIGHTS["BE25"], 1)
-            values[("BE2", year)] = anchors[year]
-        else:
-            values[("BE2", year)] = round(
-                sum(EMPLOYMENT_WEIGHTS[g] * values[(g, year)] for g in EMPLOYMENT_WEIGHTS), 1
-            )
+        mean[year] = sum(EMPLOYMENT_WEIGHTS[g] * values[(g, year)] for g in EMPLOYMENT_WEIGHTS)
+    r13, r23 = (anchors[y] - mean[y] for y in (2013, 2023))
+    for year in EMPLOYMENT_YEARS:
+        share = min(1.0, max(0.0, (year - 2013) / 10))
+        values[("BE2", year)] = round(mean[year] + r13 + share * (r23 - r13), 1)
     modelled_cells = ["*.BE2.*", "*.BE25.*", *modelled_cells]
     for fid, geo, year in (
         ("T1.employment_rate.2013", "BE22", 2013),
