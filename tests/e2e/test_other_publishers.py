@@ -171,3 +171,12 @@ def test_breaks_and_gaps_are_flagged(published):
         "WHERE flag_id = 'vat_stock_2022_missing'"
     ).fetchall()
     assert after_gap == (2023,)
+
+
+def test_table_1_employment_change_is_flagged_as_crossing_the_lfs_breaks(published):
+    rows = published.execute(
+        "SELECT flag_id FROM marts.fct_indicator_change_flags "
+        "WHERE indicator_id = 'employment_rate_20_64' AND region_code = 'BE22' "
+        "AND sector_code = 'TOTAL' AND from_year = 2013 AND to_year = 2023 ORDER BY 1"
+    ).fetchall()
+    assert rows == [("lfs_redesign_2017",), ("lfs_redesign_2021",)]
