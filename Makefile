@@ -44,10 +44,12 @@ lock: install
 # Regenerate the modelled part of the embedded snapshot (deterministic).
 snapshot: install
 	$(BIN)/python -m extract.snapshot_generator.nbb_regional_accounts
+	$(BIN)/python -m extract.snapshot_generator.other_publishers
 
 # Fail unless the committed snapshot is exactly the generator's output.
 snapshot-check: install
 	$(BIN)/python -m extract.snapshot_generator.nbb_regional_accounts --verify
+	$(BIN)/python -m extract.snapshot_generator.other_publishers --verify
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs

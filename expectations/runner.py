@@ -9,6 +9,13 @@ from pathlib import Path
 from expectations.build import BuildReader
 from expectations.golden import check_golden_regional_accounts, check_golden_table_2
 from expectations.growth_check import check_growth_within_bounds
+from expectations.other_publishers import (
+    check_counts_provinces_sum_to_region,
+    check_golden_other_publishers,
+    check_rates_within_bounds,
+    check_series_complete,
+    check_starters_within_stock,
+)
 from expectations.partition_checks import (
     check_provinces_sum_to_flemish_region,
     check_table_2_clusters,
@@ -27,6 +34,11 @@ CHECKS: dict[str, Check] = {
     "employees_growth_within_bounds": check_growth_within_bounds,
     "golden_table_2": check_golden_table_2,
     "golden_regional_accounts": check_golden_regional_accounts,
+    "labour_market_rates_within_bounds": check_rates_within_bounds,
+    "vat_starters_within_stock": check_starters_within_stock,
+    "counts_provinces_sum_to_flemish_region": check_counts_provinces_sum_to_region,
+    "other_publishers_series_complete": check_series_complete,
+    "golden_other_publishers": check_golden_other_publishers,
 }
 
 

@@ -14,7 +14,16 @@ import yaml
 from warehouse.config import CATALOG_PATH, PROJECT_ROOT
 
 PUBLISHERS = ("NBB", "Statbel", "Eurostat", "VDAB", "RSZ")
-FORMATS = ("sdmx-json-2.0", "sdmx-csv", "json-stat-2.0", "statbel-txt-zip", "xlsx")
+FORMATS = (
+    "sdmx-json-2.0",
+    "sdmx-csv",
+    "json-stat-2.0",
+    "statbel-txt-zip",
+    "xlsx",
+    "be-stat-csv",
+    "rsz-xlsx",
+    "arvastat-xlsx",
+)
 ACCESS = ("api", "file", "manual")
 CADENCES = ("annual", "semi-annual", "quarterly", "monthly", "irregular")
 INDICATORS = (

@@ -20,8 +20,13 @@ import pandas as pd
 
 from extract.catalog import Catalog, CatalogError, Dataset, load_catalog
 from extract.errors import SourceFormatError
+from extract.eurostat import parse_json_stat
+from extract.rsz import parse_rsz_establishments
 from extract.sdmx_json import OBS_VALUE, parse_sdmx_json
 from extract.snapshot import ManifestEntry, Snapshot, load_manifest, sha256_hex
+from extract.statbel import parse_bestat_vat_starters, parse_statbel_vat_zip
+from extract.tabular import ParsedTable
+from extract.vdab import parse_arvastat_job_seekers
 from warehouse.build import STORAGE_VERSION
 
 RAW_SCHEMA = "raw"
@@ -150,8 +155,52 @@ def _sdmx_json_table(entry: ManifestEntry, data: bytes, dataset: Dataset) -> _Ta
     return _Table(entry, dataset, frame, layout, time.perf_counter() - started)
 
 
+def _tabular(
+    parse: Callable[..., ParsedTable],
+) -> Callable[[ManifestEntry, bytes, Dataset], _Table]:
+    """A loader for a table-shaped format: the parser's own columns, then the provenance."""
+
+    def load(entry: ManifestEntry, data: bytes, dataset: Dataset) -> _Table:
+        started = time.perf_counter()
+        parsed = parse(data, source_id=entry.source_id, filename=entry.path)
+        if not parsed.rows:
+            raise SourceFormatError(entry.source_id, entry.path, "", "no observations")
+        names = [name for name, _ in parsed.columns]
+        clash = sorted(set(names) & set(PROVENANCE_COLUMNS))
+        if clash:
+            raise SourceFormatError(
+                entry.source_id, entry.path, "", f"column(s) {clash} clash with provenance"
+            )
+        columns = list(zip(*parsed.rows, strict=True))
+        frame = pd.DataFrame(
+            {
+                name: pd.Series(values, dtype="float64" if kind == "DOUBLE" else object)
+                for (name, kind), values in zip(parsed.columns, columns, strict=True)
+            }
+        )
+        modelled = {key: entry.is_modelled(key) for key in dict.fromkeys(parsed.series_keys)}
+        frame["series_key"] = pd.Series(parsed.series_keys, dtype=object)
+        frame["is_modelled"] = pd.Series([modelled[k] for k in parsed.series_keys], dtype=bool)
+        layout = [*parsed.columns]
+        layout += [
+            ("series_key", "VARCHAR"),
+            ("is_modelled", "BOOLEAN"),
+            ("source_id", "VARCHAR"),
+            ("file_sha256", "VARCHAR"),
+            ("retrieved_at", "TIMESTAMP"),
+        ]
+        return _Table(entry, dataset, frame, layout, time.perf_counter() - started)
+
+    return load
+
+
 _PARSERS: dict[str, Callable[[ManifestEntry, bytes, Dataset], _Table]] = {
     "sdmx-json-2.0": _sdmx_json_table,
+    "statbel-txt-zip": _tabular(parse_statbel_vat_zip),
+    "be-stat-csv": _tabular(parse_bestat_vat_starters),
+    "rsz-xlsx": _tabular(parse_rsz_establishments),
+    "arvastat-xlsx": _tabular(parse_arvastat_job_seekers),
+    "json-stat-2.0": _tabular(parse_json_stat),
 }
 
 

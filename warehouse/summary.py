@@ -42,6 +42,9 @@ def summarize(db_file: Path, region_code: str = FOCUS_REGION) -> str:
             lines += table_2_lines(con, region_code)
         else:
             lines.append(f"(no marts.{TABLE_2} in this file)")
+        if FACTS in marts:
+            lines.append("")
+            lines += other_indicator_lines(con, region_code)
     finally:
         con.close()
     return "\n".join(lines)
@@ -114,6 +117,78 @@ _KEY_FIGURE_COLUMNS = (
     "gap_base_status",
     "gap_end_status",
 )
+
+
+FACTS = "fct_indicator_values"
+# The other publishers' indicators: (indicator_id, label, sector_code, unit shown, digits).
+OTHER_INDICATORS = (
+    ("vat_enterprises", "VAT-liable enterprises (Statbel)", "TOTAL", "", 0),
+    ("vat_starters", "VAT starters (Statbel)", "TOTAL", "", 0),
+    ("establishments_with_staff", "establishments with staff (RSZ)", "TOTAL", "", 0),
+    ("job_seekers_rate_18_64", "job-seekers rate 18-64 (VDAB)", "TOTAL", "%", 1),
+    ("employment_rate_20_64", "employment rate 20-64 (LFS, Eurostat)", "TOTAL", "%", 1),
+)
+
+
+def other_indicator_lines(con: duckdb.DuckDBPyConnection, region_code: str) -> list[str]:
+    """The latest year of each non-NBB indicator for the region and the Flemish Region, with
+    the status of each value."""
+    rows = con.execute(
+        f"""
+        with v as (
+            select indicator_id, region_code, sector_code, year, value, obs_status
+            from marts."{FACTS}"
+            where list_contains(?, indicator_id) and region_code in (?, 'BE2')
+        ),
+        latest as (
+            select indicator_id, max(year) as year from v
+            where region_code = ? and obs_status <> 'provisional' group by indicator_id
+        )
+        select v.indicator_id, v.sector_code, v.year,
+               max(v.value) filter (where v.region_code = ?) as focus_value,
+               max(v.obs_status) filter (where v.region_code = ?) as focus_status,
+               max(v.value) filter (where v.region_code = 'BE2') as flemish_value,
+               max(v.obs_status) filter (where v.region_code = 'BE2') as flemish_status
+        from v join latest using (indicator_id, year)
+        group by all
+        """,
+        [[i[0] for i in OTHER_INDICATORS], region_code, region_code, region_code, region_code],
+    ).fetchall()
+    found = {(r[0], r[1]): r for r in rows}
+    table = [["indicator", "year", region_code, "Flemish Region", "status"]]
+    statuses: set[str] = set()
+    for indicator, label, sector, unit, digits in OTHER_INDICATORS:
+        row = found.get((indicator, sector))
+        if row is None:
+            table.append([label, "-", "-", "-", "-"])
+            continue
+        status = weakest_status([row[4], row[6]])
+        statuses.update(s for s in (row[4], row[6]) if s)
+        table.append(
+            [
+                label,
+                str(row[2]),
+                _fmt_number(row[3], digits, unit),
+                _fmt_number(row[5], digits, unit),
+                str(status or "-"),
+            ]
+        )
+    note = "status: the weaker of the two values; found " + (
+        ", ".join(sorted(statuses)) if statuses else "none"
+    )
+    if "modelled" in statuses:
+        note += " (modelled figures are not official statistics)"
+    return [
+        f"Other indicators, latest year: {region_code} against the Flemish Region",
+        *_render(table),
+        note,
+    ]
+
+
+def _fmt_number(value: float | None, digits: int, unit: str) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.{digits}f}{unit}"
 
 
 def table_2_lines(con: duckdb.DuckDBPyConnection, region_code: str) -> list[str]:

@@ -280,7 +280,7 @@ def test_unknown_source_is_refused(tmp_path: Path) -> None:
 def test_format_without_loader_is_refused(tmp_path: Path) -> None:
     snap = load_manifest(make_snapshot(tmp_path / "snap", sdmx_message(), modelled=[]))
     (entry,) = snap.files
-    xlsx = replace(entry, source_id="vdab_job_seekers", format="xlsx")
+    xlsx = replace(entry, source_id="statbel_lfs_employment_rate", format="xlsx")
     with pytest.raises(LoadError, match="no loader for format 'xlsx'"):
         load_files_into(tmp_path / "w.duckdb", [(xlsx, snap.read_bytes(entry))])
 

@@ -287,6 +287,17 @@ def _failing(report: CheckReport) -> list[str]:
     return [result.name for result in report.failed]
 
 
+@pytest.fixture(autouse=True)
+def _regional_accounts_checks_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These builds hold NBB data only: the other publishers' checks have their own builds
+    (tests/unit/test_expectations_other_publishers.py)."""
+    from expectations import runner
+    from expectations.other_publishers import CHECK_NAMES
+
+    kept = {name: check for name, check in runner.CHECKS.items() if name not in CHECK_NAMES}
+    monkeypatch.setattr(runner, "CHECKS", kept)
+
+
 @pytest.fixture
 def build_path(tmp_path: Path) -> Path:
     return tmp_path / "warehouse.duckdb"

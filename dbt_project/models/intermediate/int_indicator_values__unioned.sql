@@ -72,6 +72,20 @@ shares_of_manufacturing as (
     ) }}
 ),
 
+-- Statbel, RSZ, VDAB and Eurostat: levels and rates as their publishers give them.
+other_publishers as (
+    select
+        indicator_id,
+        region_code,
+        sector_code,
+        year,
+        value,
+        obs_status,
+        source_id,
+        vintage
+    from {{ ref('int_other_publishers__unioned') }}
+),
+
 unioned as (
     select * from base
     union all
@@ -80,6 +94,8 @@ unioned as (
     select * from manufacturing_shares
     union all
     select * from shares_of_manufacturing
+    union all
+    select * from other_publishers
 )
 
 select

@@ -56,8 +56,12 @@ clusters as (
         null as nbb_branch_code,
         null as parent_sector_code,
         article_sectors.is_manufacturing,
-        100 + coalesce(article_sectors.table_2_row_order, 50 + article_sectors.table_3_row_order)
-            as sort_order
+        coalesce(
+            100 + article_sectors.table_2_row_order,
+            150 + article_sectors.table_3_row_order,
+            -- NACE sections of the other publishers (Statbel, RSZ): after, in letter order
+            200 + ascii(article_sectors.sector_code)
+        ) as sort_order
     from article_sectors
     where article_sectors.sector_code not in (select branches.sector_code from branches)
 ),

@@ -1,0 +1,133 @@
+-- Statbel's VAT counts in the warehouse's terms: vat_enterprises (the stock, summed over
+-- employer classes and districts) and vat_starters, per Flemish province, NACE section and
+-- TOTAL (Statbel's ALL), year, source and vintage. Section X (activity unknown) stays out of
+-- the facts but inside TOTAL, as Statbel counts it.
+-- Statbel publishes no Flemish Region row: BE2 is the sum of the five provinces, as Statbel
+-- defines it, and only for a year in which the file has all five. A cell Statbel leaves out
+-- is an empty cell (zero enterprises).
+with stock as (
+    select
+        'vat_enterprises' as indicator_id,
+        province_region_code as region_code,
+        sector_code,
+        year,
+        vat_enterprises as value,
+        obs_status,
+        source_id,
+        vintage,
+        retrieved_at,
+        file_sha256
+    from {{ ref('stg_statbel__vat_enterprises') }}
+    where province_region_code is not null
+),
+
+starters as (
+    select
+        'vat_starters' as indicator_id,
+        province_region_code as region_code,
+        sector_code,
+        year,
+        vat_starters as value,
+        obs_status,
+        source_id,
+        vintage,
+        retrieved_at,
+        file_sha256
+    from {{ ref('stg_statbel__vat_starters') }}
+    where province_region_code is not null
+),
+
+cells as (
+    select * from stock
+    union all
+    select * from starters
+),
+
+-- Two files of one source retrieved the same day form one vintage: per year the later wins.
+latest_file as (
+    select
+        indicator_id,
+        year,
+        source_id,
+        vintage,
+        file_sha256
+    from cells
+    group by indicator_id, year, source_id, vintage, file_sha256
+    qualify row_number() over (
+        partition by indicator_id, year, source_id, vintage
+        order by max(retrieved_at) desc, file_sha256 asc
+    ) = 1
+),
+
+provinces as (
+    select
+        cells.indicator_id,
+        cells.region_code,
+        cells.sector_code,
+        cells.year,
+        -- exact sum: a float sum depends on the order DuckDB adds in
+        cast(sum(cast(cells.value as decimal(38, 0))) as double) as value,
+        {{ weakest_obs_status('cells.obs_status') }} as obs_status,
+        cells.source_id,
+        cells.vintage
+    from cells
+    inner join latest_file
+        on
+            cells.indicator_id = latest_file.indicator_id
+            and cells.year = latest_file.year
+            and cells.source_id = latest_file.source_id
+            and cells.vintage = latest_file.vintage
+            and cells.file_sha256 = latest_file.file_sha256
+    group by
+        cells.indicator_id,
+        cells.region_code,
+        cells.sector_code,
+        cells.year,
+        cells.source_id,
+        cells.vintage
+),
+
+complete_years as (
+    select
+        indicator_id,
+        year,
+        source_id,
+        vintage
+    from provinces
+    group by indicator_id, year, source_id, vintage
+    having count(distinct region_code) = 5
+),
+
+flemish_region as (
+    select
+        provinces.indicator_id,
+        '{{ var("reference_region_code") }}' as region_code,
+        provinces.sector_code,
+        provinces.year,
+        sum(provinces.value) as value,
+        {{ weakest_obs_status('provinces.obs_status') }} as obs_status,
+        provinces.source_id,
+        provinces.vintage
+    from provinces
+    inner join complete_years
+        on
+            provinces.indicator_id = complete_years.indicator_id
+            and provinces.year = complete_years.year
+            and provinces.source_id = complete_years.source_id
+            and provinces.vintage = complete_years.vintage
+    group by
+        provinces.indicator_id,
+        provinces.sector_code,
+        provinces.year,
+        provinces.source_id,
+        provinces.vintage
+),
+
+all_regions as (
+    select * from provinces
+    union all
+    select * from flemish_region
+)
+
+select * from all_regions
+where sector_code <> 'X'

@@ -1,0 +1,40 @@
+-- Eurostat Employment rate 20-64 (%), lfst_r_lfe2emprt, from the JSON-stat 2.0 response: annual
+-- cells with a value, NUTS codes as published. Eurostat's status p is provisional.
+with source as (
+    select *
+    from {{ optional_source('raw_eurostat', 'eurostat_employment_rate', [
+        ['freq', 'varchar'],
+        ['unit', 'varchar'],
+        ['sex', 'varchar'],
+        ['age', 'varchar'],
+        ['geo', 'varchar'],
+        ['time_period', 'varchar'],
+        ['obs_value', 'double'],
+        ['obs_status', 'varchar'],
+    ] + raw_provenance_columns()) }}
+)
+
+select
+    cast(time_period as integer) as year,
+    upper(geo) as region_code,
+    upper(unit) as unit_code,
+    obs_value as value,
+    obs_status as eurostat_obs_status,
+    case
+        when is_modelled then 'modelled'
+        when contains(lower(coalesce(obs_status, '')), 'p') then 'provisional'
+        else 'official'
+    end as obs_status,
+    series_key,
+    is_modelled,
+    source_id,
+    file_sha256,
+    retrieved_at,
+    cast(retrieved_at as date) as vintage
+from source
+where
+    upper(freq) = 'A'
+    and upper(sex) = 'T'
+    and upper(age) = 'Y20-64'
+    and upper(unit) = 'PC'
+    and obs_value is not null

@@ -1,0 +1,36 @@
+-- Eurostat GDP per inhabitant (EUR_HAB), nama_10r_2gdp, from the JSON-stat 2.0 response: annual
+-- cells with a value, NUTS codes as published. Eurostat's status p is provisional.
+with source as (
+    select *
+    from {{ optional_source('raw_eurostat', 'eurostat_gdp_per_inhabitant', [
+        ['freq', 'varchar'],
+        ['unit', 'varchar'],
+        ['geo', 'varchar'],
+        ['time_period', 'varchar'],
+        ['obs_value', 'double'],
+        ['obs_status', 'varchar'],
+    ] + raw_provenance_columns()) }}
+)
+
+select
+    cast(time_period as integer) as year,
+    upper(geo) as region_code,
+    upper(unit) as unit_code,
+    obs_value as value,
+    obs_status as eurostat_obs_status,
+    case
+        when is_modelled then 'modelled'
+        when contains(lower(coalesce(obs_status, '')), 'p') then 'provisional'
+        else 'official'
+    end as obs_status,
+    series_key,
+    is_modelled,
+    source_id,
+    file_sha256,
+    retrieved_at,
+    cast(retrieved_at as date) as vintage
+from source
+where
+    upper(freq) = 'A'
+    and upper(unit) = 'EUR_HAB'
+    and obs_value is not null
