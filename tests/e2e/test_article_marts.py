@@ -72,6 +72,7 @@ def _close(computed: float | None, row: dict[str, str]) -> None:
 
 def test_every_regional_accounts_figure_is_checked() -> None:
     assert len(FIGURES) == 180
+    assert len(TABLE_1) == 63  # 13 rows: values, changes, Flemish comparisons and gaps
 
 
 @pytest.mark.parametrize("row", FIGURES, ids=[r["figure_id"] for r in FIGURES])
@@ -94,17 +95,30 @@ def test_figure_comes_out_of_the_fact_tables(published, row):
     assert status == "modelled"  # the embedded NBB snapshot is modelled throughout
 
 
-TABLE_1 = [r for r in FIGURES if r["published_in"] == "table_1"]
+# All 13 rows of Table 1, the other publishers' rows included.
+TABLE_1 = [r for r in _csv("ref_article_figures.csv") if r["published_in"] == "table_1"]
 
 
 @pytest.mark.parametrize("row", TABLE_1, ids=[r["figure_id"] for r in TABLE_1])
 def test_table_1_figure_comes_out_of_the_article_mart(published, row):
     indicator_id, _, column = split_indicator(row["indicator"], row["unit"])
     sector = _sector(row)
-    base_year, end_year, value_base, value_end, change_abs, change_pct, ref_end, ref_pct = _one(
+    (
+        base_year,
+        end_year,
+        value_base,
+        value_end,
+        change_abs,
+        change_pct,
+        change_ppt,
+        ref_end,
+        ref_pct,
+        ref_ppt,
+    ) = _one(
         published,
-        "select base_year, end_year, value_base, value_end, change_abs, change_pct,"
-        " reference_value_end, reference_change_pct from marts.article_table_1_key_figures"
+        "select base_year, end_year, value_base, value_end, change_abs, change_pct, change_ppt,"
+        " reference_value_end, reference_change_pct, reference_change_ppt"
+        " from marts.article_table_1_key_figures"
         " where region_code = 'BE22' and indicator_id = ? and sector_code = ?",
         [indicator_id, sector],
     )
@@ -119,6 +133,8 @@ def test_table_1_figure_comes_out_of_the_article_mart(published, row):
             computed = value_base if year == base_year else value_end
     elif column == "change_abs":
         computed = change_abs
+    elif column == "change_ppt":
+        computed = ref_ppt if flemish else change_ppt
     elif column == "change_pct":
         computed = ref_pct if flemish else change_pct
     else:  # gap_pct
