@@ -1,5 +1,7 @@
 -- One value per (indicator_id, region_code, sector_code, year): the indicator's preferred
--- source, its latest vintage. Another source only fills cells the preferred one lacks.
+-- source, its latest vintage. Other sources stay in fct_indicator_values_all_sources: splicing
+-- them into the preferred series (an old Eurostat vintage before NBB's first year, say) would
+-- put a break inside a series. An indicator without a preferred source keeps every source.
 with all_sources as (
     select * from {{ ref('fct_indicator_values_all_sources') }}
 ),
@@ -23,6 +25,9 @@ select
     all_sources.vintage
 from all_sources
 left join indicators on all_sources.indicator_id = indicators.indicator_id
+where
+    indicators.preferred_source_id is null
+    or all_sources.source_id = indicators.preferred_source_id
 qualify row_number() over (
     partition by
         all_sources.indicator_id,
