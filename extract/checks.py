@@ -122,7 +122,6 @@ def check_body(
     max_unpacked: int = MAX_UNPACKED_BYTES,
 ) -> CheckedFile:
     """Accept `body` as a file of `dataset`'s format, or raise FetchError naming the fault."""
-    check_content_type(dataset, url, content_type)
     if not body.strip():
         raise _reject(dataset, url, "empty", f"empty body ({len(body)} bytes)")
     head = body[:4096].lstrip(b"\xef\xbb\xbf")
@@ -133,6 +132,7 @@ def check_body(
             shown = " (page title: " + " ".join(title.group(1).decode("utf-8", "replace").split())
             shown = shown[:100] + ")"
         raise _reject(dataset, url, "html", f"got an HTML page, not {dataset.format}{shown}")
+    check_content_type(dataset, url, content_type)
     name = filename or PurePosixPath(url.split("?")[0]).name or dataset.id
     fmt = dataset.format
     if fmt == "sdmx-json-2.0":

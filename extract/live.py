@@ -124,7 +124,7 @@ class SourceResult:
             used = f"; using raw version {self.used.sha256[:12]}… of {self.used.vintage}"
         elif self.snapshot_entry is not None:
             used = "; using the embedded snapshot's copy"
-        fault = f": {self.fault}" if self.fault else ""
+        fault = f" ({self.url}): {self.fault}" if self.fault else ""
         return f"{self.source_id} {self.outcome}{fault}{used}"
 
     def to_json(self) -> dict:
