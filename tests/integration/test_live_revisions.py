@@ -108,9 +108,9 @@ def test_latest_vintage_wins_and_every_vintage_is_kept(revised_build) -> None:
         "where indicator_id = 'employees' and region_code = 'BE22' and sector_code = 'TOTAL' "
         "and year = 2021"
     )
-    assert query(build, f"select value, vintage::varchar from marts.fct_indicator_values {where}") == [
-        (new, "2026-11-20")
-    ]
+    assert query(
+        build, f"select value, vintage::varchar from marts.fct_indicator_values {where}"
+    ) == [(new, "2026-11-20")]
     assert query(
         build,
         "select vintage::varchar, value from marts.fct_indicator_values_all_sources "
