@@ -9,7 +9,8 @@ Per source, one of these outcomes:
 - `snapshot`      the fetch failed and there never was a good live version: the embedded
                   snapshot's copy is used (modelled data stays flagged as modelled);
 - `missing`       the fetch failed and there is nothing to fall back on;
-- `no-file`       a manual source whose inbox is empty (its last good version, if any, is used).
+- `no-file`       a manual source whose inbox is empty: its last good version is used, or the
+                  embedded snapshot's copy if it never had one (not a fault: nothing was sent).
 
 `stale`, `snapshot` and `missing` are faults: the flow reports them and exits non-zero.
 
@@ -21,6 +22,7 @@ production uses the catalog's). Manual sources (`access: manual`) are read from
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -363,7 +365,12 @@ def fetch_source(dataset: Dataset, ctx: _Context, snapshot: Snapshot | None) -> 
     last = rs.last_good(ctx.raw_store, dataset.id)
     try:
         if dataset.access == "manual":
-            return _fetch_inbox(dataset, ctx, last)
+            result = _fetch_inbox(dataset, ctx, last)
+            fallback = snapshot.entries(dataset.id) if snapshot is not None else []
+            if result.used is None and fallback:
+                # Nothing dropped yet and never a file: the embedded copy, as in snapshot mode.
+                result = dataclasses.replace(result, snapshot_entry=fallback[0])
+            return result
         return _fetch_http(dataset, ctx, last)
     except FetchError as exc:
         fault = f"{exc.fault}: {exc.problem}"

@@ -126,7 +126,7 @@ def write_live_vintages(build_file: Path, extract, run_id: str) -> None:
             vintages.append(
                 [e.source_id, at.date(), e.sha256, e.bytes, e.format, "snapshot", e.url, None,
                  at, at, None, None, None, e.licence, e.attribution, e.path,
-                 (e.source_id, e.sha256) in loaded, True, True, result.fault]
+                 (e.source_id, e.sha256) in loaded, True, result.is_fault, result.fault]
             )  # fmt: skip
         for v in rs.live_versions(extract.raw_store, result.source_id):
             is_current = v.sha256 == current

@@ -377,3 +377,34 @@ def test_live_config_rejects_unknown_keys() -> None:
     with pytest.raises(ValueError, match="unknown key"):
         LiveConfig.from_mapping({"base_url": "x"})
     assert json.loads(json.dumps(FAST_HTTP))  # the test settings are plain JSON
+
+
+def test_manual_source_never_dropped_uses_the_embedded_copy(tmp_path: Path) -> None:
+    snap = tmp_path / "snap"
+    (snap / "rsz").mkdir(parents=True)
+    body = _xlsx(["Provincie", "Vestigingseenheden"])
+    (snap / "rsz" / "establishments.xlsx").write_bytes(body)
+    entry = {
+        "source_id": "rsz_establishments",
+        "path": "rsz/establishments.xlsx",
+        "format": "xlsx",
+        "url": "https://www.onss.be/nl/statistieken",
+        "retrieved_at": "2026-11-27T00:00:00Z",
+        "sha256": rs.sha256_hex(body),
+        "bytes": len(body),
+        "licence": "l",
+        "attribution": "Source: RSZ/ONSS (own processing)",
+    }
+    (snap / "manifest.json").write_text(json.dumps({"snapshot_id": "t", "files": [entry]}))
+    extract = extract_live(
+        tmp_path / "data",
+        "r1",
+        config=LiveConfig.from_mapping({"sources": ["rsz_establishments"]}),
+        snapshot_dir=snap,
+        loadable_formats={"xlsx"},  # as once the Excel loader is registered
+        echo=lambda _line: None,
+    )
+    (result,) = extract.results
+    assert result.outcome == "no-file" and not result.is_fault
+    assert [e.sha256 for e in extract.entries] == [entry["sha256"]]
+    assert (tmp_path / "data" / "raw" / extract.entries[0].path).read_bytes() == body
