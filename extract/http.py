@@ -130,7 +130,6 @@ class HttpClient:
         if self.session is None:
             self.session = requests.Session()
         self.session.headers["User-Agent"] = self.config.user_agent
-        self.session.trust_env = False  # no proxy or netrc picked up from the environment
 
     def close(self) -> None:
         if self.session is not None:
@@ -187,8 +186,11 @@ class HttpClient:
         assert self.session is not None
         timeout = (self.config.connect_timeout, self.config.read_timeout)
         try:
+            # A proxy from the environment is used for the publishers, never for loopback.
+            host = (urlsplit(url).hostname or "").lower()
+            proxies = {"http": None, "https": None} if host in LOOPBACK_HOSTS else None
             with self.session.get(
-                url, headers=headers, timeout=timeout, stream=True, verify=True
+                url, headers=headers, timeout=timeout, stream=True, verify=True, proxies=proxies
             ) as r:
                 status = r.status_code
                 if status in RETRY_STATUSES:

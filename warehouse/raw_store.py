@@ -113,7 +113,7 @@ class RawVersion:
     url: str
     query: str
     origin: str  # 'http' | 'inbox'
-    first_retrieved_at: datetime  # the vintage: when this content was first accepted
+    first_retrieved_at: datetime  # the vintage: since when this content is the current one
     last_retrieved_at: datetime  # the last time a fetch confirmed it
     http_status: int | None
     etag: str | None
@@ -159,13 +159,27 @@ def live_versions(raw_store: Path, source_id: str | None = None) -> list[RawVers
     versions: dict[tuple[str, str], RawVersion] = {}
     records = read_records(raw_store)
     removed = {r.get("sha256") for r in records if r.get("kind") == "removed"}
-    for rec in records:
-        if rec.get("sha256") in removed:
-            continue
-        if rec.get("kind") != LIVE or (source_id and rec.get("source_id") != source_id):
-            continue
+    live = sorted(
+        (
+            (datetime.fromisoformat(r["retrieved_at"]), i, r)
+            for i, r in enumerate(records)
+            if r.get("kind") == LIVE
+            and r.get("sha256") not in removed
+            and (not source_id or r.get("source_id") == source_id)
+        ),
+        key=lambda t: (t[0], t[1]),
+    )
+    # A version's vintage is when it became the publisher's current content. Content that
+    # comes back after another version (a revision withdrawn) starts a new vintage, so the
+    # latest vintage is always what the publisher serves now.
+    current: dict[str, str] = {}
+    since: dict[tuple[str, str], datetime] = {}
+    for at, _, rec in live:
+        if current.get(rec["source_id"]) != rec["sha256"]:
+            current[rec["source_id"]] = rec["sha256"]
+            since[(rec["source_id"], rec["sha256"])] = at
+    for at, _, rec in live:
         key = (rec["source_id"], rec["sha256"])
-        at = datetime.fromisoformat(rec["retrieved_at"])
         known = versions.get(key)
         if known is None:
             versions[key] = RawVersion(
@@ -177,7 +191,7 @@ def live_versions(raw_store: Path, source_id: str | None = None) -> list[RawVers
                 url=rec["url"],
                 query=rec.get("query") or "",
                 origin=rec.get("origin") or "http",
-                first_retrieved_at=at,
+                first_retrieved_at=since[key],
                 last_retrieved_at=at,
                 http_status=rec.get("http_status"),
                 etag=rec.get("etag"),

@@ -408,3 +408,18 @@ def test_manual_source_never_dropped_uses_the_embedded_copy(tmp_path: Path) -> N
     assert result.outcome == "no-file" and not result.is_fault
     assert [e.sha256 for e in extract.entries] == [entry["sha256"]]
     assert (tmp_path / "data" / "raw" / extract.entries[0].path).read_bytes() == body
+
+
+def test_withdrawn_revision_makes_the_old_content_current_again(
+    server: FakePublishers, data: Path
+) -> None:
+    body, _, _ = nbb_revised(+250.0)
+    server.script("nbb_regaca38", nbb_reply(body=body))
+    run(server, data, "run-rev", day=10)
+    server.script("nbb_regaca38", nbb_reply())  # the publisher withdraws the revision
+    extract = run(server, data, "run-back", day=12)
+    result = next(r for r in extract.results if r.source_id == "nbb_regaca38")
+    assert result.outcome == "new" and not result.stored_new_file  # bytes already held
+    versions = rs.live_versions(data / "raw", "nbb_regaca38")
+    assert [v.vintage for v in versions] == ["2026-11-10", "2026-11-12"]
+    assert versions[-1].sha256 == result.used.sha256  # the latest vintage is what NBB serves
