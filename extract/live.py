@@ -67,7 +67,7 @@ class LiveConfig:
     """
 
     sources: tuple[str, ...] | None = None  # None: every catalog dataset
-    base_urls: Mapping[str, str] = field(default_factory=dict)  # publisher -> base URL
+    base_urls: Mapping[str, str] = field(default_factory=dict)  # publisher or source id -> URL
     parameters: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     accept_schema: tuple[str, ...] = ()  # sources whose changed schema an operator accepts
     http: HttpConfig = field(default_factory=HttpConfig)
@@ -172,7 +172,7 @@ def dataset_url(dataset: Dataset, config: LiveConfig, now: datetime | None = Non
         # Yearly files (Statbel): the last complete year unless the config names one.
         params["year"] = str((now or datetime.now(UTC)).year - 1)
     url = dataset.url(**params)
-    base = config.base_urls.get(dataset.publisher) or config.base_urls.get(dataset.id)
+    base = config.base_urls.get(dataset.id) or config.base_urls.get(dataset.publisher)
     if not base:
         return url
     parts = urlsplit(url)
