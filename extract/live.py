@@ -23,7 +23,6 @@ production uses the catalog's). Manual sources (`access: manual`) are read from
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -473,11 +472,4 @@ def extract_live(
         results=results,
         entries=tuple(entries),
         not_loadable=tuple(not_loadable),
-    )
-
-
-def write_report(path: Path, extract: LiveExtract) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        json.dumps([r.to_json() for r in extract.results], indent=2) + "\n", encoding="utf-8"
     )
