@@ -143,3 +143,14 @@ def test_revision_failing_the_checks_is_not_published(runs: dict) -> None:
     assert runs["sha_after_revision"] == runs["sha_before_revision"]  # byte-identical
     # The publisher's new version is kept (it passed the fetch checks): it is history.
     assert len(runs["raw_after_revision"]) == 2
+
+
+def test_attribution_travels_with_the_live_data(runs: dict) -> None:
+    rows = meta(
+        runs["published"],
+        "select distinct source_id, attribution, licence, url like 'http://127.0.0.1:%' "
+        "from raw.source_files",
+    )
+    ((source_id, attribution, licence, from_fake),) = rows
+    assert (source_id, attribution, from_fake) == ("nbb_regaca38", "Source: NBB.Stat", True)
+    assert licence.startswith("NBB.Stat")
