@@ -10,7 +10,9 @@ Per source, one of these outcomes:
                   snapshot's copy is used (modelled data stays flagged as modelled);
 - `missing`       the fetch failed and there is nothing to fall back on;
 - `no-file`       a manual source whose inbox is empty: its last good version is used, or the
-                  embedded snapshot's copy if it never had one (not a fault: nothing was sent).
+                  embedded snapshot's copy if it never had one (not a fault: nothing was sent);
+- `not-fetched`   a source the build needs that this run did not select (`--source`): its
+                  stored versions, or the embedded copy.
 
 `stale`, `snapshot` and `missing` are faults: the flow reports them and exits non-zero.
 
@@ -436,6 +438,26 @@ def extract_live(
             client.close()
 
     required = required_raw_tables()
+    # A dataset the build needs but this run does not fetch (`--source` picked others) keeps
+    # what the raw store has, or the embedded copy.
+    fetched = {d.id for d in datasets}
+    for dataset in catalog:
+        if dataset.id in fetched or dataset.raw_table not in required:
+            continue
+        last = rs.last_good(raw_store, dataset.id)
+        fallback = snapshot.entries(dataset.id) if snapshot is not None else []
+        datasets.append(dataset)
+        results += (
+            SourceResult(
+                dataset.id,
+                dataset.publisher,
+                dataset.access,
+                "not-fetched",
+                dataset.url_template,
+                used=last,
+                snapshot_entry=fallback[0] if last is None and fallback else None,
+            ),
+        )
     entries: list[ManifestEntry] = []
     not_loadable: list[str] = []
     snapshot_files: list[tuple[ManifestEntry, bytes]] = []

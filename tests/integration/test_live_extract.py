@@ -82,6 +82,11 @@ def run(fake: FakePublishers, data: Path, run_id: str, day: int = 1, **extra: ob
     )
 
 
+def only(extract, source_id: str):
+    (result,) = [r for r in extract.results if r.source_id == source_id]
+    return result
+
+
 def raw_listing(data: Path) -> list[str]:
     return [p.name for p in rs.raw_files(data / "raw")]
 
@@ -359,7 +364,7 @@ def test_manual_source_is_read_from_the_inbox(tmp_path: Path) -> None:
     header = ["Provincie", "NACE", "Vestigingseenheden"]
     (inbox / "rsz_2024.xlsx").write_bytes(_xlsx(header))
     second = extract_live(data, "r2", config=cfg, echo=lambda _line: None)
-    (result,) = second.results
+    result = only(second, "rsz_establishments")
     assert result.outcome == "new" and result.used is not None
     assert result.used.origin == "inbox" and result.used.raw_path.endswith(".xlsx")
     assert result.used.fingerprint == {"kind": "header row", "names": header}
@@ -367,10 +372,10 @@ def test_manual_source_is_read_from_the_inbox(tmp_path: Path) -> None:
     # An HTML page saved under an .xlsx name (a login page) is refused and the file kept.
     (inbox / "rsz_2025.xlsx").write_bytes(HTML_PAGE)
     third = extract_live(data, "r3", config=cfg, echo=lambda _line: None)
-    (result,) = third.results
+    result = only(third, "rsz_establishments")
     assert result.outcome == "stale" and result.fault.startswith("html:")
     assert "rsz_2025.xlsx" in result.url
-    assert len(rs.raw_files(data / "raw")) == 1
+    assert len([p for p in rs.raw_files(data / "raw") if p.suffix == ".xlsx"]) == 1
 
 
 def test_live_config_rejects_unknown_keys() -> None:
@@ -404,7 +409,7 @@ def test_manual_source_never_dropped_uses_the_embedded_copy(tmp_path: Path) -> N
         loadable_formats={"xlsx"},  # as once the Excel loader is registered
         echo=lambda _line: None,
     )
-    (result,) = extract.results
+    result = only(extract, "rsz_establishments")
     assert result.outcome == "no-file" and not result.is_fault
     assert [e.sha256 for e in extract.entries] == [entry["sha256"]]
     assert (tmp_path / "data" / "raw" / extract.entries[0].path).read_bytes() == body
@@ -423,3 +428,24 @@ def test_withdrawn_revision_makes_the_old_content_current_again(
     versions = rs.live_versions(data / "raw", "nbb_regaca38")
     assert [v.vintage for v in versions] == ["2026-11-10", "2026-11-12"]
     assert versions[-1].sha256 == result.used.sha256  # the latest vintage is what NBB serves
+
+
+def test_source_the_build_needs_but_not_selected_keeps_its_versions(
+    server: FakePublishers, data: Path, baseline
+) -> None:
+    extract = extract_live(
+        data,
+        "r-subset",
+        config=LiveConfig.from_mapping(
+            {
+                "sources": ["eurostat_employment_rate"],
+                "base_urls": server.base_urls(),
+                "http": FAST_HTTP,
+            }
+        ),
+        echo=lambda _line: None,
+    )
+    outcomes = {r.source_id: r.outcome for r in extract.results}
+    assert outcomes == {"eurostat_employment_rate": "not-modified", "nbb_regaca38": "not-fetched"}
+    assert extract.entries == baseline[1].entries
+    assert not extract.faults
