@@ -39,9 +39,10 @@ __all__ = [
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# Operators add a contact address through the live config's http.user_agent.
 USER_AGENT = (
-    "limburg-warehouse/0.1 (open-source regional statistics warehouse; "
-    "+https://github.com/limburg-warehouse; nightly refresh)"
+    f"limburg-warehouse/0.1 (open-source regional statistics warehouse; nightly refresh) "
+    f"python-requests/{requests.__version__}"
 )
 
 
