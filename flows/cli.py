@@ -16,6 +16,7 @@ from warehouse.config import DATA_DIR_ENV, SNAPSHOT_DIR, DataPaths, disable_tele
 SNAPSHOT_DIR_ENV = "LIMWH_SNAPSHOT_DIR"
 EXIT_FAILED = 1
 EXIT_LOCKED = 3
+EXIT_STALE = 4  # a live refresh finished, but some source failed: its last good version was used
 
 
 class CliError(Exception):
@@ -43,7 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
             "Limburg regional-economy warehouse: rebuild it from the raw sources "
             "(write-audit-publish), inspect the published DuckDB file, print its summary."
         ),
-        epilog="Exit status: 0 ok, 1 failed, 2 usage error, 3 another refresh holds the lock.",
+        epilog=(
+            "Exit status: 0 ok, 1 failed, 2 usage error, 3 another refresh holds the lock, "
+            "4 a live refresh used a source's last good version because its fetch failed."
+        ),
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -68,11 +72,48 @@ def build_parser() -> argparse.ArgumentParser:
         default="snapshot",
         help="build from the embedded snapshot of the publishers' files (default; offline)",
     )
+    source.add_argument(
+        "--live",
+        dest="source",
+        action="store_const",
+        const="live",
+        help=(
+            "fetch from the publishers (NBB.Stat, Eurostat, Statbel) and the inbox of manual "
+            "sources (DIR/inbox/<source id>/); a source that still fails after its retries is "
+            f"replaced by its last good raw version, and the run exits {EXIT_STALE}"
+        ),
+    )
+    refresh.add_argument(
+        "--live-config",
+        metavar="FILE",
+        help="JSON/YAML: sources, base_urls per publisher, parameters, accept_schema, http",
+    )
+    refresh.add_argument(
+        "--source",
+        action="append",
+        metavar="ID",
+        dest="source_ids",
+        help="with --live: fetch only this catalog dataset (repeatable; default: all)",
+    )
     refresh.add_argument(
         "--snapshot-dir",
         metavar="DIR",
         help=f"snapshot folder with manifest.json (default: ${SNAPSHOT_DIR_ENV} or {SNAPSHOT_DIR})",
     )
+
+    retention = sub.add_parser(
+        "retention",
+        parents=[common],
+        help="remove old build folders (and raw files no published release used)",
+        description=(
+            "Remove build folders under DIR/builds/ but the newest N. With --prune-raw, also "
+            "remove raw files that no published warehouse file (current or kept release) "
+            "loaded, keeping each source's last good version and the embedded snapshot's files."
+        ),
+    )
+    retention.add_argument("--keep-builds", type=int, default=3, metavar="N")
+    retention.add_argument("--prune-raw", action="store_true")
+    retention.add_argument("--dry-run", action="store_true", help="only say what would go")
 
     sub.add_parser(
         "status",
@@ -106,7 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     disable_telemetry()
-    handlers = {"refresh": cmd_refresh, "status": cmd_status, "summary": cmd_summary}
+    handlers = {
+        "refresh": cmd_refresh,
+        "status": cmd_status,
+        "summary": cmd_summary,
+        "retention": cmd_retention,
+    }
     try:
         return handlers[args.command](args)
     except CliError as exc:
@@ -151,6 +197,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         gx_logger = logging.getLogger("great_expectations.data_context.types.base")
         gx_logger.addFilter(lambda record: record.levelno >= logging.WARNING)
 
+    live_config = _live_config(args)
     paths.ensure()
     try:
         # Taken before Prefect starts (which takes seconds), so a second run fails at once.
@@ -159,8 +206,12 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             from flows.nightly_refresh import RefreshError, nightly_refresh
 
             try:
-                nightly_refresh(
-                    data_dir=str(paths.root), snapshot_dir=str(snapshot_dir), run_id=run_id
+                result = nightly_refresh(
+                    data_dir=str(paths.root),
+                    snapshot_dir=str(snapshot_dir),
+                    run_id=run_id,
+                    live=args.source == "live",
+                    live_config=live_config,
                 )
             except RefreshError as exc:
                 if args.verbose:
@@ -168,6 +219,49 @@ def cmd_refresh(args: argparse.Namespace) -> int:
                 raise CliError(exc.one_line()) from exc
     except RunLockedError as exc:
         raise CliError(str(exc), EXIT_LOCKED) from exc
+    faults = (result or {}).get("source_faults") or []
+    if faults:
+        raise CliError("published, but with stale source(s): " + "; ".join(faults), EXIT_STALE)
+    return 0
+
+
+def _live_config(args: argparse.Namespace) -> dict | None:
+    if args.source != "live":
+        if args.live_config or args.source_ids:
+            raise CliError("--live-config and --source need --live", 2)
+        return None
+    from extract.live import LiveConfig
+
+    raw: dict = {}
+    if args.live_config:
+        import yaml
+
+        try:
+            raw = yaml.safe_load(Path(args.live_config).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise CliError(f"cannot read live config {args.live_config}: {exc}", 2) from exc
+    if args.source_ids:
+        raw["sources"] = list(args.source_ids)
+    try:
+        LiveConfig.from_mapping(raw)  # validate before the run starts
+    except (TypeError, ValueError) as exc:
+        raise CliError(f"live config {args.live_config or ''}: {exc}", 2) from exc
+    return raw
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from warehouse.publish import RunLockedError
+    from warehouse.retention import apply_retention
+
+    paths = _paths(args)
+    try:
+        report = apply_retention(
+            paths, keep_builds=args.keep_builds, prune_raw=args.prune_raw, dry_run=args.dry_run
+        )
+    except RunLockedError as exc:
+        raise CliError(str(exc), EXIT_LOCKED) from exc
+    for line in report.lines(args.dry_run):
+        print(line)
     return 0
 
 

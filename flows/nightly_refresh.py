@@ -29,6 +29,7 @@ from warehouse.load import load_snapshot_into
 from warehouse.publish import PublishResult, prune_builds, publish, run_lock
 from warehouse.raw_store import store_snapshot
 from warehouse.summary import summarize
+from warehouse.vintages import write_live_vintages, write_snapshot_vintages
 
 VERBOSE_ENV = "LIMWH_VERBOSE"  # set by `limwh -v`: dbt's full per-node output
 # Before Prefect starts its ephemeral API server (which inherits this environment).
@@ -68,6 +69,18 @@ def extract_task(snapshot_dir: str, raw_store: str, run_id: str) -> Snapshot:
     stored = store_snapshot(snapshot, Path(raw_store), run_id)
     print(f"  stored {len(stored.files)} file(s) of snapshot {snapshot.snapshot_id} in {raw_store}")
     return stored
+
+
+@task(name="extract_live", **_task)
+def extract_live_task(
+    data_dir: str, run_id: str, live_config: dict | None, snapshot_dir: str
+) -> Any:
+    """Fetch every live source (or read its inbox), check it, store it in the raw store."""
+    from extract.live import LiveConfig, extract_live
+
+    return extract_live(
+        data_dir, run_id, config=LiveConfig.from_mapping(live_config), snapshot_dir=snapshot_dir
+    )
 
 
 @task(name="load", **_task)
@@ -134,11 +147,18 @@ def run_checks(build_file: Path) -> Any:
 
 @flow(name="nightly_refresh", retries=0, log_prints=False, validate_parameters=False)
 def nightly_refresh(
-    data_dir: str | None = None, snapshot_dir: str | None = None, run_id: str | None = None
+    data_dir: str | None = None,
+    snapshot_dir: str | None = None,
+    run_id: str | None = None,
+    live: bool = False,
+    live_config: dict | None = None,
 ) -> dict:
-    """Rebuild the warehouse from the snapshot and publish it if every check passes.
+    """Rebuild the warehouse from the snapshot (or, with `live`, from the publishers) and
+    publish it if every check passes.
 
-    Returns the run record (as written to data/runs.jsonl); raises RefreshError on failure.
+    Returns the run record (as written to data/runs.jsonl) plus, for a live run,
+    `source_faults`: one line per source whose fetch failed (its last good version was used);
+    raises RefreshError on failure.
     """
     disable_telemetry()
     paths = DataPaths.resolve(data_dir)
@@ -152,19 +172,38 @@ def nightly_refresh(
         lock_sha256=wb.lock_file_sha256(),
     )
     with run_lock(paths, run.run_id):
-        return _run(run, paths, snapshot_dir)
+        return _run(run, paths, snapshot_dir, live, live_config)
 
 
-def _run(run: wb.RunInfo, paths: DataPaths, snapshot_dir: str) -> dict:
+def _run(
+    run: wb.RunInfo,
+    paths: DataPaths,
+    snapshot_dir: str,
+    live: bool = False,
+    live_config: dict | None = None,
+) -> dict:
     build_dir = paths.build_file(run.run_id).parent
-    _echo(f"refresh {run.run_id}: data {paths.root}, snapshot {snapshot_dir}")
+    origin = "live publishers" if live else f"snapshot {snapshot_dir}"
+    _echo(f"refresh {run.run_id}: data {paths.root}, {origin}")
+    faults: list[str] = []
     try:
         with _stage(run, "extract"):
-            snapshot = extract_task(snapshot_dir, str(paths.raw_store), run.run_id)
+            if live:
+                extracted = extract_live_task(
+                    str(paths.root), run.run_id, live_config, snapshot_dir
+                )
+                faults = [r.describe() for r in extracted.faults]
+                snapshot = extracted.snapshot(run.run_id)
+            else:
+                snapshot = extract_task(snapshot_dir, str(paths.raw_store), run.run_id)
             run.snapshot_id = snapshot.snapshot_id
         with _stage(run, "load"):
             build_file = wb.new_build(paths, run.run_id)
             load_task(str(build_file), snapshot)
+            if live:
+                write_live_vintages(build_file, extracted, run.run_id)
+            else:
+                write_snapshot_vintages(build_file, snapshot.files, run.run_id)
         with _stage(run, "dbt_build"):
             dbt_build_task(str(build_file))
             wb.check_storage_version(build_file)
@@ -178,6 +217,8 @@ def _run(run: wb.RunInfo, paths: DataPaths, snapshot_dir: str) -> dict:
         run.outcome = "failed"
         run.failed_stage = stage
         run.reason = str(exc).strip() or type(exc).__name__
+        if faults:
+            run.reason += " (stale sources: " + "; ".join(faults) + ")"
         run.finished_at = datetime.now(UTC)
         _record_failure(run, build_dir, exc)
         raise RefreshError(
@@ -196,7 +237,9 @@ def _run(run: wb.RunInfo, paths: DataPaths, snapshot_dir: str) -> dict:
     prune_builds(paths, spare=run.run_id)
     total = (run.finished_at - run.started_at).total_seconds()
     _echo(f"refresh {run.run_id}: published in {total:.1f} s")
-    return run.to_json()
+    for line in faults:
+        _echo(f"  STALE SOURCE {line}")
+    return {**run.to_json(), "source_faults": faults}
 
 
 def _record_failure(run: wb.RunInfo, build_dir: Path, exc: BaseException) -> None:

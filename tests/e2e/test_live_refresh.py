@@ -1,0 +1,156 @@
+"""`limwh refresh --live` end to end, against a fake NBB.Stat on 127.0.0.1.
+
+Same code as production; only the base URL (and shorter timeouts) come from a config file.
+Runs in order on one data folder:
+1. a good live run publishes;
+2. a second run against the unchanged publisher stores no new raw file;
+3. NBB's firewall answers HTTP 200 with an HTML page: the run uses the last good version,
+   marks it stale in meta, publishes the checked build and exits 4 naming the source and the
+   fault; the published figures are exactly those of before;
+4. a revised figure that breaks the checks (Limburg's 2021 employees no longer add up to the
+   Flemish Region): exit 1, the published file byte-identical, the new raw version kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.e2e.conftest import Refresh, limwh
+from tests.fake_publishers import (
+    HTML_PAGE,
+    FakePublishers,
+    Reply,
+    nbb_reply,
+    nbb_revised,
+    write_live_config,
+)
+from warehouse import raw_store as rs
+from warehouse.publish import file_sha256
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakePublishers]:
+    publishers = FakePublishers()
+    yield publishers
+    publishers.close()
+
+
+@pytest.fixture(scope="module")
+def live_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("live")
+
+
+def refresh_live(live_dir: Path, fake: FakePublishers, env: dict[str, str]) -> Refresh:
+    config = write_live_config(live_dir / "live.json", fake, sources=["nbb_regaca38"])
+    return limwh(
+        "refresh", "--live", "--live-config", str(config), "--data-dir", str(live_dir / "data"),
+        env=env,
+    )  # fmt: skip
+
+
+def figures(db: Path) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "select * exclude (vintage) from marts.fct_indicator_values order by all"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def meta(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def runs(live_dir: Path, fake: FakePublishers, e2e_env: dict[str, str]) -> dict:
+    data = live_dir / "data"
+    published = data / "warehouse.duckdb"
+    out: dict = {}
+
+    fake.script("nbb_regaca38", nbb_reply())
+    out["good"] = refresh_live(live_dir, fake, e2e_env)
+    out["raw_after_good"] = [p.name for p in rs.raw_files(data / "raw")]
+    out["figures_good"] = figures(published) if published.exists() else None
+
+    out["again"] = refresh_live(live_dir, fake, e2e_env)
+    out["raw_after_again"] = [p.name for p in rs.raw_files(data / "raw")]
+
+    fake.script("nbb_regaca38", Reply(body=HTML_PAGE, content_type="text/html"))
+    out["html"] = refresh_live(live_dir, fake, e2e_env)
+    out["raw_after_html"] = [p.name for p in rs.raw_files(data / "raw")]
+    out["figures_html"] = figures(published)
+    out["sha_before_revision"] = file_sha256(published)
+
+    body, _, _ = nbb_revised(+5000.0, item="EMPLOY", nuts="220", branch="TOT", year="2021")
+    fake.script("nbb_regaca38", nbb_reply(body=body))
+    out["revised"] = refresh_live(live_dir, fake, e2e_env)
+    out["sha_after_revision"] = file_sha256(published)
+    out["raw_after_revision"] = [p.name for p in rs.raw_files(data / "raw")]
+    out["published"] = published
+    return out
+
+
+def test_good_live_run_publishes(runs: dict) -> None:
+    good = runs["good"]
+    assert good.returncode == 0, good.describe()
+    assert "nbb_regaca38 new" in good.stdout
+    assert len(runs["raw_after_good"]) == 1
+    assert runs["figures_good"]
+
+
+def test_unchanged_publisher_stores_no_new_raw_file(runs: dict) -> None:
+    again = runs["again"]
+    assert again.returncode == 0, again.describe()
+    assert "nbb_regaca38 unchanged" in again.stdout
+    assert runs["raw_after_again"] == runs["raw_after_good"]
+
+
+def test_html_page_with_200_uses_last_good_version_and_exits_4(runs: dict) -> None:
+    html = runs["html"]
+    assert html.returncode == 4, html.describe()
+    assert "nbb_regaca38" in html.stderr and "html" in html.stderr
+    assert "Request Rejected" in html.stderr  # the page's title, to recognise the firewall
+    assert runs["raw_after_html"] == runs["raw_after_good"]  # the page was never stored
+    assert runs["figures_html"] == runs["figures_good"]  # nothing but checked data published
+
+
+def test_stale_source_is_marked_in_the_published_meta(runs: dict) -> None:
+    rows = meta(
+        runs["published"],
+        "select is_current, is_stale, fault from meta.source_vintages "
+        "where source_id = 'nbb_regaca38'",
+    )
+    # The published file is still run 3's (run 4 failed its checks).
+    ((current, stale, fault),) = rows
+    assert current and stale and fault.startswith("html:")
+
+
+def test_revision_failing_the_checks_is_not_published(runs: dict) -> None:
+    revised = runs["revised"]
+    assert revised.returncode == 1, revised.describe()
+    assert "expectations" in revised.stderr
+    assert runs["sha_after_revision"] == runs["sha_before_revision"]  # byte-identical
+    # The publisher's new version is kept (it passed the fetch checks): it is history.
+    assert len(runs["raw_after_revision"]) == 2
+
+
+def test_attribution_travels_with_the_live_data(runs: dict) -> None:
+    rows = meta(
+        runs["published"],
+        "select distinct source_id, attribution, licence, url like 'http://127.0.0.1:%' "
+        "from raw.source_files",
+    )
+    ((source_id, attribution, licence, from_fake),) = rows
+    assert (source_id, attribution, from_fake) == ("nbb_regaca38", "Source: NBB.Stat", True)
+    assert licence.startswith("NBB.Stat")

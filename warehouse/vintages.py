@@ -1,0 +1,145 @@
+"""`meta.source_vintages` and `meta.source_fetches`: which raw versions a build holds, and what
+this run's fetch of each source did.
+
+`meta.source_vintages` has one row per distinct raw version (source, sha256) known to the raw
+store for the sources of the run (every live version, or the snapshot's files), with its
+vintage (the date it was first retrieved), where it came from, and whether this build loaded
+it. The version each source's values come from has `is_current`; a version used because the
+fetch failed has `is_stale` and the fault.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from extract.snapshot import ManifestEntry
+
+SOURCE_VINTAGES_DDL = """
+CREATE OR REPLACE TABLE b.meta.source_vintages (
+    source_id VARCHAR NOT NULL,
+    vintage DATE NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    bytes BIGINT,
+    format VARCHAR,
+    origin VARCHAR,
+    url VARCHAR,
+    query VARCHAR,
+    first_retrieved_at TIMESTAMP,
+    last_retrieved_at TIMESTAMP,
+    http_status INTEGER,
+    etag VARCHAR,
+    last_modified VARCHAR,
+    licence VARCHAR,
+    attribution VARCHAR,
+    raw_path VARCHAR,
+    loaded BOOLEAN NOT NULL,
+    is_current BOOLEAN NOT NULL,
+    is_stale BOOLEAN NOT NULL,
+    fault VARCHAR
+)
+"""
+
+SOURCE_FETCHES_DDL = """
+CREATE OR REPLACE TABLE b.meta.source_fetches (
+    run_id VARCHAR NOT NULL,
+    source_id VARCHAR NOT NULL,
+    mode VARCHAR NOT NULL,
+    outcome VARCHAR NOT NULL,
+    fault VARCHAR,
+    url VARCHAR,
+    used_sha256 VARCHAR,
+    stored_new_file BOOLEAN,
+    loaded BOOLEAN NOT NULL,
+    checked_at TIMESTAMP NOT NULL
+)
+"""
+
+__all__ = ["write_live_vintages", "write_snapshot_vintages"]
+
+
+def _naive(ts: datetime | None) -> datetime | None:
+    if ts is None:
+        return None
+    return ts.astimezone(UTC).replace(tzinfo=None) if ts.tzinfo else ts
+
+
+def _write(build_file: Path, vintages: Sequence[list], fetches: Sequence[list]) -> None:
+    con = duckdb.connect()
+    try:
+        path = str(build_file).replace("'", "''")
+        con.execute(f"ATTACH '{path}' AS b")
+        con.execute("CREATE SCHEMA IF NOT EXISTS b.meta")
+        con.execute(SOURCE_VINTAGES_DDL)
+        con.execute(SOURCE_FETCHES_DDL)
+        if vintages:
+            con.executemany(
+                "INSERT INTO b.meta.source_vintages VALUES "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                list(vintages),
+            )
+        if fetches:
+            con.executemany(
+                "INSERT INTO b.meta.source_fetches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                list(fetches),
+            )
+        con.execute("CHECKPOINT b")
+        con.execute("DETACH b")
+    finally:
+        con.close()
+
+
+def write_snapshot_vintages(
+    build_file: Path, entries: Iterable[ManifestEntry], run_id: str
+) -> None:
+    """Snapshot mode: every file of the snapshot is one version, loaded and current."""
+    now = _naive(datetime.now(UTC))
+    vintages, fetches = [], []
+    for e in entries:
+        at = _naive(e.retrieved_at)
+        vintages.append(
+            [e.source_id, at.date(), e.sha256, e.bytes, e.format, "snapshot", e.url, None, at, at,
+             None, None, None, e.licence, e.attribution, e.path, True, True, False, None]
+        )  # fmt: skip
+        fetches.append(
+            [run_id, e.source_id, "snapshot", "snapshot", None, e.url, e.sha256, None, True, now]
+        )
+    _write(build_file, vintages, fetches)
+
+
+def write_live_vintages(build_file: Path, extract, run_id: str) -> None:
+    """Live mode: every live version of each source of the run, and each source's outcome."""
+    from warehouse import raw_store as rs
+
+    now = _naive(datetime.now(UTC))
+    loaded = {(e.source_id, e.sha256) for e in extract.entries}
+    vintages, fetches = [], []
+    for result in extract.results:
+        current = result.used.sha256 if result.used else None
+        if result.snapshot_entry is not None:
+            current = result.snapshot_entry.sha256
+            e = result.snapshot_entry
+            at = _naive(e.retrieved_at)
+            vintages.append(
+                [e.source_id, at.date(), e.sha256, e.bytes, e.format, "snapshot", e.url, None,
+                 at, at, None, None, None, e.licence, e.attribution, e.path,
+                 (e.source_id, e.sha256) in loaded, True, result.is_fault, result.fault]
+            )  # fmt: skip
+        for v in rs.live_versions(extract.raw_store, result.source_id):
+            is_current = v.sha256 == current
+            stale = is_current and result.is_fault
+            vintages.append(
+                [v.source_id, v.first_retrieved_at.date(), v.sha256, v.bytes, v.format, v.origin,
+                 v.url, v.query, _naive(v.first_retrieved_at), _naive(v.last_retrieved_at),
+                 v.http_status, v.etag, v.last_modified, v.licence, v.attribution, v.raw_path,
+                 (v.source_id, v.sha256) in loaded, is_current, stale,
+                 result.fault if stale else None]
+            )  # fmt: skip
+        fetches.append(
+            [run_id, result.source_id, "live", result.outcome, result.fault, result.url, current,
+             result.stored_new_file, any(s == result.source_id for s, _ in loaded), now]
+        )  # fmt: skip
+    _write(build_file, vintages, fetches)
