@@ -170,3 +170,52 @@ def _run_ids_in_builds(paths: DataPaths) -> set[str]:
 
 def _finished_runs(paths: DataPaths) -> set[str]:
     return {r["run_id"] for r in wb.read_run_log(wb.run_log_path(paths))}
+
+
+def test_noop_refresh_rebuilds_nothing_and_status_says_so(ops_env: dict, data: Path) -> None:
+    paths = DataPaths(data)
+    sha = file_sha256(paths.published)
+    builds = _run_ids_in_builds(paths)
+    result = run_limwh("refresh", "--data-dir", str(data), env=ops_env)
+    assert result.returncode == 0, describe(result)
+    assert "no-op" in result.stdout and "nothing rebuilt" in result.stdout
+    assert "[2/6] load" not in result.stdout  # no stage after extract ran
+    assert file_sha256(paths.published) == sha
+    assert _run_ids_in_builds(paths) == builds
+    status = run_limwh("status", "--check", "--data-dir", str(data), env=ops_env)
+    assert status.returncode == 0, describe(status)
+    assert "noop" in status.stdout and "no-op: nothing rebuilt" in status.stdout
+    assert "nbb_regaca38" in status.stdout and "fresh" in status.stdout
+    assert "modelled" in status.stdout
+
+
+DUCKDB_1_1 = Path(sys.executable).parents[1] / "duckdb-1.1"
+
+
+@pytest.mark.skipif(not DUCKDB_1_1.is_dir(), reason="make install puts DuckDB 1.1 beside the venv")
+def test_duckdb_1_1_reads_every_exported_mart(data: Path, tmp_path: Path) -> None:
+    """A BI tool's bundled DuckDB 1.x reads the Parquet exports, from any working directory."""
+    manifest = json.loads((data / "exports" / "manifest.json").read_text())
+    script = textwrap.dedent(
+        """
+        import json, sys, duckdb
+        folder, marts = sys.argv[1], json.loads(sys.argv[2])
+        out = {m: duckdb.sql(f"SELECT count(*) FROM '{folder}/{m}.parquet'").fetchall()[0][0]
+               for m in marts}
+        print(json.dumps({"version": duckdb.__version__, "rows": out}))
+        """
+    )
+    marts = [m["mart"] for m in manifest["marts"]]
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(data / "exports"), json.dumps(marts)],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(DUCKDB_1_1), "PATH": "/usr/bin:/bin"},
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["version"].startswith("1.1.")
+    assert result["rows"] == {m["mart"]: m["rows"] for m in manifest["marts"]}
+    assert "fct_indicator_values" in result["rows"]
