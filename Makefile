@@ -43,6 +43,12 @@ PREFECT_PORT ?= 4200
 serve: install
 	$(BIN)/python -m flows.deployment --start-server --port $(PREFECT_PORT)
 
+# Benchmark (a script, not a test): cold, no-op and 10x/100x refreshes, peak memory, dbt against
+# bare DuckDB. BENCH_SCALES=1,10 for a quicker run.
+BENCH_SCALES ?= 1,10,100
+bench: install
+	$(BIN)/python bench/run.py --scales $(BENCH_SCALES)
+
 # Re-pin every dependency after a change to pyproject.toml.
 lock: install
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
