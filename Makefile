@@ -33,8 +33,8 @@ test: install lint
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check extract warehouse flows expectations tests
-	$(BIN)/ruff format --check extract warehouse flows expectations tests
+	$(BIN)/ruff check extract warehouse flows expectations tests bench
+	$(BIN)/ruff format --check extract warehouse flows expectations tests bench
 	cd dbt_project && ../$(BIN)/sqlfluff lint models tests macros
 
 # The scheduled nightly refresh: a Prefect server on 127.0.0.1:$(PREFECT_PORT) plus the served
