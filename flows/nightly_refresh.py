@@ -193,15 +193,18 @@ def nightly_refresh(
 def _run(run: wb.RunInfo, paths: DataPaths, snapshot_dir: str, force: bool = False) -> dict:
     build_dir = paths.build_file(run.run_id).parent
     _echo(f"refresh {run.run_id}: data {paths.root}, snapshot {snapshot_dir}")
-    _prepare(paths, run.run_id)
     try:
+        _prepare(paths, run.run_id)
         with _stage(run, "extract"):
             snapshot = extract_task(snapshot_dir, str(paths.raw_store), run.run_id)
             run.snapshot_id = snapshot.snapshot_id
             fault_point("extract")
             fingerprint = wfp.compute(snapshot.files, run.lock_sha256)
-        if not force and _unchanged(paths, fingerprint):
-            return _noop(run, paths, fingerprint)
+        recorded = ops.published_inputs(paths)
+        if not force and recorded and recorded.get("fingerprint") == fingerprint.digest:
+            return _noop(run, paths, fingerprint, recorded)
+        why = ["--force"] if force else fingerprint.differences(recorded)
+        _echo(f"  inputs changed since the published build: {'; '.join(why)}")
         with _stage(run, "load"):
             build_file = wb.new_build(paths, run.run_id)
             load_task(str(build_file), snapshot)
@@ -253,13 +256,7 @@ def _prepare(paths: DataPaths, run_id: str) -> None:
         _echo(f"  BI exports brought in line with {paths.published.name}")
 
 
-def _unchanged(paths: DataPaths, fingerprint: wfp.Fingerprint) -> bool:
-    recorded = ops.published_inputs(paths)
-    return bool(recorded) and recorded.get("fingerprint") == fingerprint.digest
-
-
-def _noop(run: wb.RunInfo, paths: DataPaths, fingerprint: wfp.Fingerprint) -> dict:
-    recorded = ops.published_inputs(paths) or {}
+def _noop(run: wb.RunInfo, paths: DataPaths, fingerprint: wfp.Fingerprint, recorded: dict) -> dict:
     run.outcome = "noop"
     run.reason = (
         f"no input changed since published run {recorded.get('run_id')} "
