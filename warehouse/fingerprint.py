@@ -37,7 +37,8 @@ SEED_GLOBS = ("dbt_project/seeds/**/*",)
 
 @dataclass(frozen=True)
 class Fingerprint:
-    sources: tuple[tuple[str, str], ...]  # (source_id, sha256) of every entry, sorted
+    # (source_id, sha256, digest of the entry's loader metadata) of every entry, sorted
+    sources: tuple[tuple[str, ...], ...]
     code_sha256: str
     seeds_sha256: str
     lock_sha256: str | None
@@ -64,15 +65,42 @@ class Fingerprint:
         if not other:
             return ["no fingerprint recorded for the published build"]
         out = []
-        mine = dict((s, h) for s, h in self.sources)
-        theirs = dict((s, h) for s, h in (other.get("sources") or []))
+        mine = _by_source(self.sources)
+        theirs = _by_source(other.get("sources") or [])
         for source in sorted(set(mine) | set(theirs)):
-            if mine.get(source) != theirs.get(source):
-                out.append(f"source {source}: {theirs.get(source)} -> {mine.get(source)}")
+            new, old = mine.get(source, []), theirs.get(source, [])
+            if new == old:
+                continue
+            new_sha, old_sha = sorted(e[0] for e in new), sorted(e[0] for e in old)
+            if new_sha != old_sha:
+                out.append(f"source {source}: {_short(old_sha)} -> {_short(new_sha)}")
+            else:
+                out.append(f"source {source}: manifest metadata changed")
         for key in ("code_sha256", "seeds_sha256", "lock_sha256"):
             if other.get(key) != getattr(self, key):
                 out.append(f"{key.removesuffix('_sha256')} changed")
         return out
+
+
+def _by_source(sources) -> dict[str, list[tuple[str, ...]]]:
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for source_id, *rest in sources:
+        out.setdefault(source_id, []).append(tuple(rest))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def _short(shas: list[str]) -> str:
+    return ", ".join(s[:12] for s in shas) or "(none)"
+
+
+def entry_metadata_sha256(entry: Any) -> str:
+    """What the loader takes from an entry besides its bytes and changes the build with: the
+    format, the modelled-series patterns (obs_status), licence and attribution."""
+    meta = {
+        key: getattr(entry, key, None)
+        for key in ("format", "modelled_series", "licence", "attribution")
+    }
+    return hashlib.sha256(json.dumps(meta, sort_keys=True, default=list).encode()).hexdigest()
 
 
 def tree_sha256(globs: Iterable[str], root: Path = PROJECT_ROOT) -> str:
@@ -91,7 +119,9 @@ def compute(
     entries: Iterable[Any], lock_sha256: str | None, root: Path = PROJECT_ROOT
 ) -> Fingerprint:
     """Fingerprint of a build fed with `entries` (objects with .source_id and .sha256)."""
-    sources = tuple(sorted((str(e.source_id), str(e.sha256)) for e in entries))
+    sources = tuple(
+        sorted((str(e.source_id), str(e.sha256), entry_metadata_sha256(e)) for e in entries)
+    )
     return Fingerprint(
         sources=sources,
         code_sha256=tree_sha256(CODE_GLOBS, root),

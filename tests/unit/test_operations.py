@@ -137,6 +137,7 @@ def test_cleanup_recognises_a_run_killed_after_its_replace(paths: DataPaths) -> 
 class Entry:
     source_id: str
     sha256: str
+    modelled_series: tuple[str, ...] = ()
 
 
 def test_fingerprint_follows_raw_files_code_seeds_and_lock(tmp_path: Path) -> None:
@@ -148,12 +149,15 @@ def test_fingerprint_follows_raw_files_code_seeds_and_lock(tmp_path: Path) -> No
     entries = [Entry("b", "2" * 64), Entry("a", "1" * 64)]
     base = wfp.compute(entries, "lock1", root)
     assert base.digest == wfp.compute(list(reversed(entries)), "lock1", root).digest
-    assert base.sources == (("a", "1" * 64), ("b", "2" * 64))
+    assert [s[:2] for s in base.sources] == [("a", "1" * 64), ("b", "2" * 64)]
     assert base.differences(base.to_json()) == []
 
     changed = wfp.compute([Entry("a", "3" * 64), entries[0]], "lock1", root)
     assert changed.digest != base.digest
-    assert changed.differences(base.to_json()) == [f"source a: {'1' * 64} -> {'3' * 64}"]
+    assert changed.differences(base.to_json()) == [f"source a: {'1' * 12} -> {'3' * 12}"]
+    # The same bytes with other modelled-series flags build other marts: a change too.
+    flagged = wfp.compute([Entry("a", "1" * 64, ("*",)), entries[0]], "lock1", root)
+    assert flagged.differences(base.to_json()) == ["source a: manifest metadata changed"]
     assert wfp.compute(entries, "lock2", root).differences(base.to_json()) == ["lock changed"]
     (root / "dbt_project" / "seeds" / "s.csv").write_text("a\n2\n")
     assert wfp.compute(entries, "lock1", root).differences(base.to_json()) == ["seeds changed"]
@@ -162,7 +166,7 @@ def test_fingerprint_follows_raw_files_code_seeds_and_lock(tmp_path: Path) -> No
 
 
 def test_published_inputs_round_trip(paths: DataPaths) -> None:
-    fp = wfp.Fingerprint((("nbb", "a" * 64),), "c", "s", "l")
+    fp = wfp.Fingerprint((("nbb", "a" * 64, "m"),), "c", "s", "l")
     build_file = make_build(paths, "r1", 1)
     ops.record_build_meta(build_file, "r1", fp, paths.published)
     publish(build_file, paths)
