@@ -75,6 +75,8 @@ def serve(
         description="Nightly write-audit-publish refresh of the Limburg warehouse.",
         tags=["limwh"],
         entrypoint_type=EntrypointType.MODULE_PATH,
+        # A service restart (reboot, upgrade) must not leave the schedule paused.
+        pause_on_shutdown=False,
         print_starting_message=False,
     )
 
