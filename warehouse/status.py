@@ -63,6 +63,7 @@ class Status:
     sources: list[SourceFreshness] = field(default_factory=list)
     status_counts: dict[str, int] = field(default_factory=dict)
     exports_run_id: str | None = None
+    schema_changes: list[tuple] = field(default_factory=list)  # of the published release
 
     def problems(self) -> list[str]:
         out = []
@@ -114,6 +115,12 @@ class Status:
             if others:
                 counts += ", " + ", ".join(f"{v:,} {k}" for k, v in others.items())
             out.append(f"published values (fct_indicator_values): {counts}")
+        if self.schema_changes:
+            changes = ", ".join(
+                f"{change} {table}{'.' + column if column else ''}"
+                for change, table, column in self.schema_changes
+            )
+            out.append(f"schema changes in this release: {changes}")
         if self.exports_run_id:
             out.append(
                 f"BI exports: {self.published.parent / 'exports'} (run {self.exports_run_id})"
@@ -136,6 +143,11 @@ def collect(paths: DataPaths, now: datetime | None = None) -> Status:
         status.sources = _freshness(con, now)
         rows = _rows(con, "SELECT obs_status, count(*) FROM marts.fct_indicator_values GROUP BY 1")
         status.status_counts = {str(k): int(v) for k, v in rows}
+        status.schema_changes = _rows(
+            con,
+            "SELECT change, table_name, column_name FROM meta.schema_changes WHERE run_id = "
+            "(SELECT max(run_id) FROM meta.runs WHERE outcome = 'published') ORDER BY ALL",
+        )
     finally:
         con.close()
     status.exports_run_id = wx.active_run_id(paths)

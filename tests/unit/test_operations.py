@@ -213,6 +213,9 @@ def test_schema_diff_is_recorded_in_meta(paths: DataPaths) -> None:
     # SQL users see the failed run that never reached a published file.
     assert runs == {"r1": "published", "r1b": "failed", "r2": "published"}
     assert failures == [("expectations", "boom")]
+    publish(build_file, paths)
+    text = "\n".join(ws.collect(paths).lines())
+    assert "schema changes in this release: column_added t.note" in text
 
 
 # --- rollback ----------------------------------------------------------------------------
