@@ -208,7 +208,6 @@ def _run(run: wb.RunInfo, paths: DataPaths, snapshot_dir: str, force: bool = Fal
         with _stage(run, "load"):
             build_file = wb.new_build(paths, run.run_id)
             load_task(str(build_file), snapshot)
-            fault_point("load")
         with _stage(run, "dbt_build"):
             dbt_build_task(str(build_file))
             wb.check_storage_version(build_file)

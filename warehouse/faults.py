@@ -3,8 +3,9 @@ there.
 
 Off unless `LIMWH_FAULT_PAUSE_AT` names a point. When the process reaches that point it writes
 its pid to the file named by `LIMWH_FAULT_READY_FILE` (if set) and then sleeps until it is
-killed. Points: extract, load, dbt_build (with dbt's DuckDB connection open, after the first
-model), expectations, publish:before_replace, publish:after_replace, exports.
+killed. Points: extract (raw files stored), load (the loader's write transaction open),
+dbt_build (dbt's DuckDB connection open, after the first model), expectations (checks done),
+exports (written to a temporary folder), publish:before_replace, publish:after_replace.
 """
 
 from __future__ import annotations

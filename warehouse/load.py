@@ -23,6 +23,7 @@ from extract.errors import SourceFormatError
 from extract.sdmx_json import OBS_VALUE, parse_sdmx_json
 from extract.snapshot import ManifestEntry, Snapshot, load_manifest, sha256_hex
 from warehouse.build import STORAGE_VERSION
+from warehouse.faults import fault_point
 
 RAW_SCHEMA = "raw"
 SOURCE_FILES = "source_files"
@@ -289,6 +290,7 @@ def load_files_into(
         con.execute("BEGIN TRANSACTION")
         try:
             results = _write(con, tables)
+            fault_point("load")  # crash tests: killed with the write transaction open
         except BaseException:
             con.execute("ROLLBACK")
             raise

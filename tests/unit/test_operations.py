@@ -18,8 +18,8 @@ from warehouse import fingerprint as wfp
 from warehouse import operations as ops
 from warehouse import status as ws
 from warehouse.config import DataPaths
-from warehouse.publish import file_sha256, publish, published_run_id, wal_path
-from warehouse.rollback import RollbackError, choose, rollback
+from warehouse.publish import file_sha256, prune_releases, publish, published_run_id, wal_path
+from warehouse.rollback import RollbackError, choose, releases, rollback
 
 
 @pytest.fixture
@@ -328,3 +328,18 @@ def test_status_check_fails_on_a_failed_last_run_or_stale_source(
     assert "stale" in capsys.readouterr().err
     # Without --check, status only reports.
     assert main(["status", "--data-dir", str(paths.root)]) == 0
+
+
+def test_keep_releases_is_configurable(paths: DataPaths, monkeypatch) -> None:
+    assert ops.keep_releases() == ops.DEFAULT_KEEP_RELEASES
+    monkeypatch.setenv(ops.KEEP_RELEASES_ENV, "2")
+    assert ops.keep_releases() == 2
+    for n in range(1, 6):
+        publish_run(paths, f"2026112{n}T000000Z_aaaaa{n}", n)
+    # publish_run uses the default; the flow passes keep_releases(): prune as it would.
+    prune_releases(paths, ops.keep_releases())
+    assert [r.run_id[-1] for r in releases(paths)] == ["3", "4"]
+    for bad in ("0", "two"):
+        monkeypatch.setenv(ops.KEEP_RELEASES_ENV, bad)
+        with pytest.raises(ValueError, match=ops.KEEP_RELEASES_ENV):
+            ops.keep_releases()
