@@ -7,6 +7,7 @@ failed or killed last run, no published file) so cron or monitoring can alert.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -64,6 +65,8 @@ class Status:
     status_counts: dict[str, int] = field(default_factory=dict)
     exports_run_id: str | None = None
     schema_changes: list[tuple] = field(default_factory=list)  # of the published release
+    published_run_id: str | None = None
+    running: str | None = None  # the lock holder's line, while a refresh runs
 
     def problems(self) -> list[str]:
         out = []
@@ -76,6 +79,16 @@ class Status:
                 f"last run {self.last_run.get('run_id')} {self.last_run.get('outcome')}{where}: "
                 f"{_first_line(self.last_run.get('reason'))}"
             )
+        if (
+            self.published_run_id
+            and self.exports_run_id
+            and self.exports_run_id != self.published_run_id
+            and not self.running
+        ):
+            out.append(
+                f"the BI exports are of run {self.exports_run_id}, the warehouse of run "
+                f"{self.published_run_id} (the next refresh re-exports)"
+            )
         for s in self.sources:
             if s.stale:
                 out.append(
@@ -86,6 +99,8 @@ class Status:
 
     def lines(self) -> list[str]:
         out = []
+        if self.running:
+            out.append(f"running:    a refresh holds the lock ({self.running})")
         r = self.last_run
         if r:
             out.append(f"last run:   {r.get('run_id')}: {r.get('outcome')}")
@@ -151,7 +166,32 @@ def collect(paths: DataPaths, now: datetime | None = None) -> Status:
     finally:
         con.close()
     status.exports_run_id = wx.active_run_id(paths)
+    from warehouse.publish import published_run_id
+
+    status.published_run_id = published_run_id(paths.published)
+    status.running = running_refresh(paths)
     return status
+
+
+def running_refresh(paths: DataPaths) -> str | None:
+    """The lock file's holder line if that process is alive (never takes the lock itself: a
+    probe could make a starting refresh fail)."""
+    try:
+        text = paths.run_lock.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    fields = dict(part.split("=", 1) for part in text.split() if "=" in part)
+    try:
+        pid = int(fields.get("pid", ""))
+    except ValueError:
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None  # a killed run's line: the kernel released its lock
+    except PermissionError:
+        pass  # alive, another user's
+    return text
 
 
 def _freshness(con: duckdb.DuckDBPyConnection, now: datetime) -> list[SourceFreshness]:

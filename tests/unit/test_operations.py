@@ -343,3 +343,22 @@ def test_keep_releases_is_configurable(paths: DataPaths, monkeypatch) -> None:
         monkeypatch.setenv(ops.KEEP_RELEASES_ENV, bad)
         with pytest.raises(ValueError, match=ops.KEEP_RELEASES_ENV):
             ops.keep_releases()
+
+
+def test_status_names_a_running_refresh_and_ignores_a_dead_holder(paths: DataPaths) -> None:
+    from warehouse.publish import run_lock
+
+    publish_run(paths, "r1", 1)
+    with run_lock(paths, run_id="r2"):
+        assert "run_id=r2" in (ws.collect(paths).running or "")
+    assert ws.collect(paths).running is None  # released: the lock file is emptied
+    paths.run_lock.write_text("pid=999999999 run_id=dead since=x\n")  # a SIGKILLed holder
+    assert ws.collect(paths).running is None
+
+
+def test_status_check_flags_exports_of_another_run(paths: DataPaths) -> None:
+    publish_run(paths, "r1", 1)
+    build_file = make_build(paths, "r2", 2)
+    publish(build_file, paths)  # published, exports not swapped (as if killed in between)
+    problems = ws.collect(paths).problems()
+    assert any("BI exports are of run r1" in p for p in problems), problems
