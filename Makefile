@@ -11,7 +11,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: install run test lint lock snapshot snapshot-check clean
+.PHONY: install run test lint lock snapshot snapshot-check clean serve bench
 
 install: $(STAMP)
 
@@ -33,9 +33,21 @@ test: install lint
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check extract warehouse flows expectations tests
-	$(BIN)/ruff format --check extract warehouse flows expectations tests
+	$(BIN)/ruff check extract warehouse flows expectations tests bench
+	$(BIN)/ruff format --check extract warehouse flows expectations tests bench
 	cd dbt_project && ../$(BIN)/sqlfluff lint models tests macros
+
+# The scheduled nightly refresh: a Prefect server on 127.0.0.1:$(PREFECT_PORT) plus the served
+# deployment nightly_refresh/nightly (cron 04:30 Europe/Brussels). Ctrl-C stops both.
+PREFECT_PORT ?= 4200
+serve: install
+	$(BIN)/python -m flows.deployment --start-server --port $(PREFECT_PORT)
+
+# Benchmark (a script, not a test): cold, no-op and 10x/100x refreshes, peak memory, dbt against
+# bare DuckDB. BENCH_SCALES=1,10 for a quicker run.
+BENCH_SCALES ?= 1,10,100
+bench: install
+	$(BIN)/python bench/run.py --scales $(BENCH_SCALES)
 
 # Re-pin every dependency after a change to pyproject.toml.
 lock: install

@@ -100,6 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help=f"snapshot folder with manifest.json (default: ${SNAPSHOT_DIR_ENV} or {SNAPSHOT_DIR})",
     )
+    refresh.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild even when no input changed since the published build (default: no-op)",
+    )
 
     retention = sub.add_parser(
         "retention",
@@ -115,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     retention.add_argument("--prune-raw", action="store_true")
     retention.add_argument("--dry-run", action="store_true", help="only say what would go")
 
-    sub.add_parser(
+    status = sub.add_parser(
         "status",
         parents=[common],
         help="show the published file, its last run, marts and releases",
@@ -124,6 +129,27 @@ def build_parser() -> argparse.ArgumentParser:
             "it (meta.runs), the last attempted run (DIR/runs.jsonl), its marts and the kept "
             "releases."
         ),
+    )
+
+    status.add_argument(
+        "--check",
+        action="store_true",
+        help="exit 1 when a source is stale, the last run failed or nothing is published",
+    )
+    rollback = sub.add_parser(
+        "rollback",
+        parents=[common],
+        help="restore the previous release over the published warehouse, atomically",
+        description=(
+            "Put a kept release (DIR/releases/) back in place of the published warehouse: "
+            "by default the newest one built before the published run. The replaced file is "
+            "kept as a release in turn, so `--to RUN_ID` can undo a rollback. Takes the run "
+            "lock: exits 3 while a refresh runs."
+        ),
+    )
+    rollback.add_argument("--to", metavar="RUN_ID", help="run id or file name of the release")
+    rollback.add_argument(
+        "--list", action="store_true", help="list the kept releases and change nothing"
     )
 
     summary = sub.add_parser(
@@ -152,6 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "status": cmd_status,
         "summary": cmd_summary,
         "retention": cmd_retention,
+        "rollback": cmd_rollback,
     }
     try:
         return handlers[args.command](args)
@@ -212,6 +239,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
                     run_id=run_id,
                     live=args.source == "live",
                     live_config=live_config,
+                    force=bool(getattr(args, "force", False)),
                 )
             except RefreshError as exc:
                 if args.verbose:
@@ -276,6 +304,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         if attempts:
             _print_attempt(attempts[-1])
         raise CliError(f"no published warehouse at {published} (run `limwh refresh`)")
+    if getattr(args, "check", False):
+        return _status_check(paths)
 
     stat = published.stat()
     modified = datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds")
@@ -294,12 +324,58 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(f"lock file:  sha256 {last['lock_sha256'] or '-'}")
     else:
         print("built by:   (no meta.runs in this file)")
-    if attempts:
-        _print_attempt(attempts[-1])
     marts = list_tables(published, "marts")
     print(f"marts ({len(marts)}): {', '.join(marts) if marts else '(none)'}")
     releases = list_releases(paths)
     print(f"releases kept ({len(releases)}): {', '.join(p.name for p in releases) or '(none)'}")
+    return _print_operations_status(paths)
+
+
+def _print_operations_status(paths: DataPaths) -> int:
+    from warehouse.status import collect
+
+    for line in collect(paths).lines():
+        print(line)
+    return 0
+
+
+def _status_check(paths: DataPaths) -> int:
+    """`status --check`: the full status, then exit 1 if anything needs an operator."""
+    from warehouse.status import collect
+
+    status = collect(paths)
+    for line in status.lines():
+        print(line)
+    problems = status.problems()
+    if problems:
+        raise CliError("; ".join(problems))
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from warehouse.build import new_run_id
+    from warehouse.publish import RunLockedError, run_lock
+    from warehouse.rollback import RollbackError, releases, rollback
+
+    paths = _paths(args)
+    if args.list:
+        kept = releases(paths)
+        for r in kept:
+            print(f"{r.run_id}  kept {r.kept_at}  {r.path}")
+        if not kept:
+            print(f"(no release kept in {paths.releases})")
+        return 0
+    try:
+        with run_lock(paths, new_run_id() + "_rollback"):
+            release, result = rollback(paths, args.to)
+    except RunLockedError as exc:
+        raise CliError(str(exc), EXIT_LOCKED) from exc
+    except RollbackError as exc:
+        raise CliError(str(exc)) from exc
+    print(f"restored release {release.path.name} (run {release.run_id})")
+    print(f"published:  {result.published} (sha256 {result.sha256})")
+    if result.release:
+        print(f"the replaced file is kept as {result.release.name}")
     return 0
 
 

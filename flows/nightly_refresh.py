@@ -23,8 +23,12 @@ from prefect.cache_policies import NO_CACHE
 
 from extract.snapshot import Snapshot, load_manifest
 from warehouse import build as wb
+from warehouse import exports as wx
+from warehouse import fingerprint as wfp
+from warehouse import operations as ops
 from warehouse.config import SNAPSHOT_DIR, DataPaths, disable_telemetry
 from warehouse.dbt_runner import run_dbt_build
+from warehouse.faults import fault_point
 from warehouse.load import load_snapshot_into
 from warehouse.publish import PublishResult, prune_builds, publish, run_lock
 from warehouse.raw_store import store_snapshot
@@ -105,13 +109,39 @@ def expectations_task(build_file: str, run_id: str) -> Any:
 
 
 @task(name="publish", **_task)
-def publish_task(build_file: str, data_dir: str, run: wb.RunInfo) -> PublishResult:
+def publish_task(
+    build_file: str, data_dir: str, run: wb.RunInfo, fingerprint: Any = None
+) -> PublishResult:
     paths = DataPaths(Path(data_dir))
     wb.write_run_meta(Path(build_file), run, previous=paths.published)
-    result = publish(Path(build_file), paths)
+    _before_publish(Path(build_file), paths, run, fingerprint)
+    result = publish(Path(build_file), paths, keep_releases=ops.keep_releases())
     kept = f"; previous kept as {result.release.name}" if result.release else ""
     print(f"  published {result.published} (sha256 {result.sha256[:12]}…){kept}")
+    _after_publish(paths, run)
     return result
+
+
+def _before_publish(build_file: Path, paths: DataPaths, run: wb.RunInfo, fingerprint: Any) -> None:
+    """Record the build's inputs and schema diff in its `meta`, and write its BI exports."""
+    changes = ops.record_build_meta(
+        build_file, run.run_id, fingerprint, paths.published, wb.run_log_path(paths)
+    )
+    for c in changes:
+        column = f".{c['column_name']}" if c["column_name"] else ""
+        types = f" ({c['old_type'] or ''} -> {c['new_type'] or ''})" if c["column_name"] else ""
+        table = f"{c['table_schema']}.{c['table_name']}"
+        print(f"  schema change: {c['change']} {table}{column}{types}")
+    folder = wx.write_exports(build_file, paths, run.run_id)
+    print(f"  exports written to {folder}")
+
+
+def _after_publish(paths: DataPaths, run: wb.RunInfo) -> None:
+    link = wx.activate(paths, run.run_id)
+    from warehouse.rollback import releases
+
+    wx.prune(paths, {run.run_id, *(r.run_id for r in releases(paths))})
+    print(f"  BI exports: {link}/ (<mart>.parquet, <mart>.csv, manifest.json)")
 
 
 @task(name="summary", **_task)
@@ -152,13 +182,15 @@ def nightly_refresh(
     run_id: str | None = None,
     live: bool = False,
     live_config: dict | None = None,
+    force: bool = False,
 ) -> dict:
     """Rebuild the warehouse from the snapshot (or, with `live`, from the publishers) and
     publish it if every check passes.
 
     Returns the run record (as written to data/runs.jsonl) plus, for a live run,
     `source_faults`: one line per source whose fetch failed (its last good version was used);
-    raises RefreshError on failure.
+    raises RefreshError on failure. When no input changed since the published build (see
+    warehouse.fingerprint) the run is a no-op (outcome 'noop') unless `force`.
     """
     disable_telemetry()
     paths = DataPaths.resolve(data_dir)
@@ -172,7 +204,7 @@ def nightly_refresh(
         lock_sha256=wb.lock_file_sha256(),
     )
     with run_lock(paths, run.run_id):
-        return _run(run, paths, snapshot_dir, live, live_config)
+        return _run(run, paths, snapshot_dir, live, live_config, force=force)
 
 
 def _run(
@@ -181,12 +213,14 @@ def _run(
     snapshot_dir: str,
     live: bool = False,
     live_config: dict | None = None,
+    force: bool = False,
 ) -> dict:
     build_dir = paths.build_file(run.run_id).parent
     origin = "live publishers" if live else f"snapshot {snapshot_dir}"
     _echo(f"refresh {run.run_id}: data {paths.root}, {origin}")
     faults: list[str] = []
     try:
+        _prepare(paths, run.run_id)
         with _stage(run, "extract"):
             if live:
                 extracted = extract_live_task(
@@ -197,6 +231,13 @@ def _run(
             else:
                 snapshot = extract_task(snapshot_dir, str(paths.raw_store), run.run_id)
             run.snapshot_id = snapshot.snapshot_id
+            fault_point("extract")
+            fingerprint = wfp.compute(snapshot.files, run.lock_sha256)
+        recorded = ops.published_inputs(paths)
+        if not force and recorded and recorded.get("fingerprint") == fingerprint.digest:
+            return {**_noop(run, paths, fingerprint, recorded), "source_faults": faults}
+        why = ["--force"] if force else fingerprint.differences(recorded)
+        _echo(f"  inputs changed since the published build: {'; '.join(why)}")
         with _stage(run, "load"):
             build_file = wb.new_build(paths, run.run_id)
             load_task(str(build_file), snapshot)
@@ -209,8 +250,9 @@ def _run(
             wb.check_storage_version(build_file)
         with _stage(run, "expectations"):
             expectations_task(str(build_file), run.run_id)
+            fault_point("expectations")
         with _stage(run, "publish"):
-            result = publish_task(str(build_file), str(paths.root), run)
+            result = publish_task(str(build_file), str(paths.root), run, fingerprint)
             run.published_sha256 = result.sha256
     except Exception as exc:
         stage = run.stages[-1].stage if run.stages else "setup"
@@ -240,6 +282,32 @@ def _run(
     for line in faults:
         _echo(f"  STALE SOURCE {line}")
     return {**run.to_json(), "source_faults": faults}
+
+
+def _prepare(paths: DataPaths, run_id: str) -> None:
+    """Under the run lock: clear what killed runs left behind, and bring the exports in line
+    with the published file (a run killed between the two swaps)."""
+    cleanup = ops.cleanup_after_crashes(paths, run_id)
+    for line in cleanup.lines():
+        _echo(line)
+    from warehouse.publish import published_run_id
+
+    if paths.published.is_file() and wx.ensure_current(paths, published_run_id(paths.published)):
+        _echo(f"  BI exports brought in line with {paths.published.name}")
+
+
+def _noop(run: wb.RunInfo, paths: DataPaths, fingerprint: wfp.Fingerprint, recorded: dict) -> dict:
+    run.outcome = "noop"
+    run.reason = (
+        f"no input changed since published run {recorded.get('run_id')} "
+        f"(fingerprint {fingerprint.digest[:12]}…: same raw files, code, seeds and lock file); "
+        "nothing rebuilt"
+    )
+    run.finished_at = datetime.now(UTC)
+    wb.append_run_log(wb.run_log_path(paths), run)
+    _echo(f"refresh {run.run_id}: no-op: {run.reason}")
+    _echo("  the published warehouse is unchanged; `limwh refresh --force` rebuilds anyway")
+    return run.to_json()
 
 
 def _record_failure(run: wb.RunInfo, build_dir: Path, exc: BaseException) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from warehouse.config import DBT_PROJECT_DIR, disable_telemetry
+from warehouse.faults import PAUSE_AT_ENV, fault_point
 
 BUILD_PATH_ENV = "LIMWH_BUILD_PATH"  # read by dbt_project/profiles.yml
 # Statuses of a node that did not come out right (RunStatus and TestStatus values).
@@ -95,7 +96,7 @@ def run_dbt_build(
         args.append("--no-use-colors")
     if select:
         args += ["--select", *select]
-    callbacks = []
+    callbacks = [_pause_for_fault_tests]
     if quiet:
         args.append("--quiet")
         callbacks.append(_progress_printer(echo))
@@ -142,6 +143,14 @@ def _progress_printer(echo: Callable[[str], None]) -> Callable[[Any], None]:
             echo(f"  {kind} {name}: {status} ({result.execution_time:.1f} s)")
 
     return on_event
+
+
+def _pause_for_fault_tests(event: Any) -> None:
+    # With dbt's DuckDB connection open and a model written: the crash tests kill here.
+    if event.info.name == "NodeFinished" and os.environ.get(PAUSE_AT_ENV) == "dbt_build":
+        with contextlib.suppress(AttributeError):
+            if event.data.node_info.resource_type == "model":
+                fault_point("dbt_build")
 
 
 def close_dbt_connections() -> None:

@@ -28,6 +28,7 @@ from extract.statbel import parse_bestat_vat_starters, parse_statbel_vat_zip
 from extract.tabular import ParsedTable
 from extract.vdab import parse_arvastat_job_seekers
 from warehouse.build import STORAGE_VERSION
+from warehouse.faults import fault_point
 
 RAW_SCHEMA = "raw"
 SOURCE_FILES = "source_files"
@@ -338,6 +339,7 @@ def load_files_into(
         con.execute("BEGIN TRANSACTION")
         try:
             results = _write(con, tables)
+            fault_point("load")  # crash tests: killed with the write transaction open
         except BaseException:
             con.execute("ROLLBACK")
             raise

@@ -18,6 +18,7 @@ import duckdb
 
 from warehouse.build import check_storage_version
 from warehouse.config import DataPaths
+from warehouse.faults import fault_point
 
 KEEP_RELEASES = 5
 KEEP_BUILDS = 10
@@ -171,8 +172,10 @@ def publish(
     # Hashed before the swap: after it, nothing may fail, so that an error always means
     # "published file unchanged".
     sha256, size = file_sha256(build_file), build_file.stat().st_size
+    fault_point("publish:before_replace")
     os.replace(build_file, published)
     _fsync_dir(published.parent)
+    fault_point("publish:after_replace")
     return PublishResult(published=published, sha256=sha256, bytes=size, release=release)
 
 

@@ -1,0 +1,238 @@
+"""What an operator needs at a glance: the last run, each source's freshness against its release
+cadence, and how many published values are official, provisional or modelled.
+
+`limwh status` prints it; `limwh status --check` exits non-zero on any problem (stale source,
+failed or killed last run, no published file) so cron or monitoring can alert.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from warehouse import build as wb
+from warehouse import exports as wx
+from warehouse.config import DataPaths
+
+# A source is stale when its newest file is older than its cadence plus a grace period (the
+# publishers' release dates drift by some weeks).
+MAX_AGE = {
+    "monthly": timedelta(days=31 + 14),
+    "quarterly": timedelta(days=92 + 30),
+    "semi-annual": timedelta(days=183 + 45),
+    "annual": timedelta(days=365 + 60),
+    "irregular": timedelta(days=2 * 365),
+}
+BAD_OUTCOMES = {"failed", "abandoned"}
+STATUSES = ("official", "provisional", "modelled")
+
+
+@dataclass(frozen=True)
+class SourceFreshness:
+    source_id: str
+    retrieved_at: datetime | None
+    cadence: str | None
+    age: timedelta | None
+    max_age: timedelta | None
+
+    @property
+    def stale(self) -> bool:
+        return self.age is not None and self.max_age is not None and self.age > self.max_age
+
+    def line(self) -> str:
+        if self.retrieved_at is None or self.age is None:
+            return f"  {self.source_id}: no retrieval time known"
+        cadence = self.cadence or "unknown cadence"
+        limit = f", stale after {self.max_age.days} d" if self.max_age else ""
+        verdict = "STALE" if self.stale else "fresh"
+        return (
+            f"  {self.source_id}: retrieved {self.retrieved_at:%Y-%m-%d %H:%M} UTC, "
+            f"{self.age.days} d old ({cadence}{limit}): {verdict}"
+        )
+
+
+@dataclass
+class Status:
+    published: Path
+    last_run: dict[str, Any] | None
+    published_run: dict[str, Any] | None
+    sources: list[SourceFreshness] = field(default_factory=list)
+    status_counts: dict[str, int] = field(default_factory=dict)
+    exports_run_id: str | None = None
+    schema_changes: list[tuple] = field(default_factory=list)  # of the published release
+    published_run_id: str | None = None
+    running: str | None = None  # the lock holder's line, while a refresh runs
+
+    def problems(self) -> list[str]:
+        out = []
+        if not self.published.is_file():
+            out.append(f"no published warehouse at {self.published}")
+        if self.last_run and self.last_run.get("outcome") in BAD_OUTCOMES:
+            stage = self.last_run.get("failed_stage")
+            where = f" at stage {stage}" if stage else ""
+            out.append(
+                f"last run {self.last_run.get('run_id')} {self.last_run.get('outcome')}{where}: "
+                f"{_first_line(self.last_run.get('reason'))}"
+            )
+        if (
+            self.published_run_id
+            and self.exports_run_id
+            and self.exports_run_id != self.published_run_id
+            and not self.running
+        ):
+            out.append(
+                f"the BI exports are of run {self.exports_run_id}, the warehouse of run "
+                f"{self.published_run_id} (the next refresh re-exports)"
+            )
+        for s in self.sources:
+            if s.stale:
+                out.append(
+                    f"source {s.source_id} is stale: {s.age.days if s.age else '?'} d old, "
+                    f"its {s.cadence} cadence allows {s.max_age.days if s.max_age else '?'} d"
+                )
+        return out
+
+    def lines(self) -> list[str]:
+        out = []
+        if self.running:
+            out.append(f"running:    a refresh holds the lock ({self.running})")
+        r = self.last_run
+        if r:
+            out.append(f"last run:   {r.get('run_id')}: {r.get('outcome')}")
+            if r.get("outcome") == "noop":
+                out.append("            no-op: nothing rebuilt, the inputs had not changed")
+            if r.get("reason"):
+                out.append(f"            {_first_line(r.get('reason'))}")
+            if r.get("git_sha"):
+                out.append(f"            git {r.get('git_sha')}")
+            if r.get("started_at"):
+                out.append(
+                    f"            started {r.get('started_at')}, finished "
+                    f"{r.get('finished_at') or '-'}"
+                )
+            stages = r.get("stage_seconds") or {}
+            if stages:
+                timing = ", ".join(f"{k} {v:.1f} s" for k, v in stages.items())
+                out.append(f"            stages: {timing}")
+        else:
+            out.append("last run:   (none recorded)")
+        if self.sources:
+            out.append("sources:")
+            out += [s.line() for s in self.sources]
+        if self.status_counts:
+            counts = ", ".join(f"{self.status_counts.get(k, 0):,} {k}" for k in STATUSES)
+            others = {k: v for k, v in self.status_counts.items() if k not in STATUSES}
+            if others:
+                counts += ", " + ", ".join(f"{v:,} {k}" for k, v in others.items())
+            out.append(f"published values (fct_indicator_values): {counts}")
+        if self.schema_changes:
+            changes = ", ".join(
+                f"{change} {table}{'.' + column if column else ''}"
+                for change, table, column in self.schema_changes
+            )
+            out.append(f"schema changes in this release: {changes}")
+        if self.exports_run_id:
+            out.append(
+                f"BI exports: {self.published.parent / 'exports'} (run {self.exports_run_id})"
+            )
+        problems = self.problems()
+        out.append("check:      " + ("ok" if not problems else "; ".join(problems)))
+        return out
+
+
+def collect(paths: DataPaths, now: datetime | None = None) -> Status:
+    now = now or datetime.now(UTC)
+    log = list(wb.read_run_log(wb.run_log_path(paths)))
+    status = Status(
+        published=paths.published, last_run=log[-1] if log else None, published_run=None
+    )
+    if not paths.published.is_file():
+        return status
+    con = duckdb.connect(str(paths.published), read_only=True)
+    try:
+        status.sources = _freshness(con, now)
+        rows = _rows(con, "SELECT obs_status, count(*) FROM marts.fct_indicator_values GROUP BY 1")
+        status.status_counts = {str(k): int(v) for k, v in rows}
+        status.schema_changes = _rows(
+            con,
+            "SELECT change, table_name, column_name FROM meta.schema_changes WHERE run_id = "
+            "(SELECT max(run_id) FROM meta.runs WHERE outcome = 'published') ORDER BY ALL",
+        )
+    finally:
+        con.close()
+    status.exports_run_id = wx.active_run_id(paths)
+    from warehouse.publish import published_run_id
+
+    status.published_run_id = published_run_id(paths.published)
+    status.running = running_refresh(paths)
+    return status
+
+
+def running_refresh(paths: DataPaths) -> str | None:
+    """The lock file's holder line if that process is alive (never takes the lock itself: a
+    probe could make a starting refresh fail)."""
+    try:
+        text = paths.run_lock.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    fields = dict(part.split("=", 1) for part in text.split() if "=" in part)
+    try:
+        pid = int(fields.get("pid", ""))
+    except ValueError:
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None  # a killed run's line: the kernel released its lock
+    except PermissionError:
+        pass  # alive, another user's
+    return text
+
+
+def _freshness(con: duckdb.DuckDBPyConnection, now: datetime) -> list[SourceFreshness]:
+    rows = _rows(
+        con, "SELECT source_id, max(retrieved_at) FROM raw.source_files GROUP BY 1 ORDER BY 1"
+    )
+    cadences = _cadences()
+    out = []
+    for source_id, retrieved in rows:
+        when = retrieved.replace(tzinfo=UTC) if isinstance(retrieved, datetime) else None
+        cadence = cadences.get(source_id)
+        out.append(
+            SourceFreshness(
+                source_id=source_id,
+                retrieved_at=when,
+                cadence=cadence,
+                age=(now - when) if when else None,
+                max_age=MAX_AGE.get(cadence or ""),
+            )
+        )
+    return out
+
+
+def _cadences() -> dict[str, str]:
+    try:
+        from extract.catalog import load_catalog
+
+        return {d.id: d.release_cadence for d in load_catalog()}
+    except Exception:  # a broken catalog must not hide the rest of the status
+        return {}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
+    try:
+        cur = con.cursor()
+        cur.execute(sql)
+        return cur.fetchall()
+    except duckdb.Error:
+        return []
+
+
+def _first_line(text: Any) -> str:
+    lines = str(text or "").strip().splitlines()
+    return lines[0] if lines else "(no reason recorded)"
