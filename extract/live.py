@@ -115,7 +115,9 @@ class SourceResult:
     fault: str | None = None  # "<kind>: <problem>" when the fetch or its checks failed
     attempts: int = 0
     stored_new_file: bool = False
-    snapshot_entry: ManifestEntry | None = None  # fallback to the embedded copy
+    # Fallback to the embedded copy: every file the snapshot has of the source (Statbel's one
+    # ZIP per year are one vintage; Eurostat GDP's old vintage stays beside the current one).
+    snapshot_entries: tuple[ManifestEntry, ...] = ()
 
     @property
     def is_fault(self) -> bool:
@@ -125,8 +127,11 @@ class SourceResult:
         used = ""
         if self.used is not None:
             used = f"; using raw version {self.used.sha256[:12]}… of {self.used.vintage}"
-        elif self.snapshot_entry is not None:
-            used = "; using the embedded snapshot's copy"
+        elif self.snapshot_entries:
+            files = len(self.snapshot_entries)
+            used = "; using the embedded snapshot's copy" + (
+                f" ({files} files)" if files > 1 else ""
+            )
         fault = f" ({self.url}): {self.fault}" if self.fault else ""
         return f"{self.source_id} {self.outcome}{fault}{used}"
 
@@ -194,7 +199,11 @@ def required_raw_tables(project_dir: Path = DBT_PROJECT_DIR) -> set[str]:
         except yaml.YAMLError:
             continue
         for source in doc.get("sources") or []:
-            if isinstance(source, dict) and source.get("name") == "raw":
+            # Each publisher declares its own dbt source (raw, raw_statbel, raw_eurostat, ...),
+            # all over the `raw` schema. A staging model may read an absent table as empty
+            # (macro optional_source), but the checks then fail on the missing values: the
+            # build needs every one of them.
+            if isinstance(source, dict) and (source.get("schema") or source.get("name")) == "raw":
                 tables.update(t["name"] for t in source.get("tables") or [] if "name" in t)
     tables.discard("source_files")
     return tables
@@ -370,7 +379,7 @@ def fetch_source(dataset: Dataset, ctx: _Context, snapshot: Snapshot | None) -> 
             fallback = snapshot.entries(dataset.id) if snapshot is not None else []
             if result.used is None and fallback:
                 # Nothing dropped yet and never a file: the embedded copy, as in snapshot mode.
-                result = dataclasses.replace(result, snapshot_entry=fallback[0])
+                result = dataclasses.replace(result, snapshot_entries=tuple(fallback))
             return result
         return _fetch_http(dataset, ctx, last)
     except FetchError as exc:
@@ -389,7 +398,7 @@ def fetch_source(dataset: Dataset, ctx: _Context, snapshot: Snapshot | None) -> 
             "snapshot",
             url,
             fault=fault,
-            snapshot_entry=fallback[0],
+            snapshot_entries=tuple(fallback),
         )
     return SourceResult(dataset.id, dataset.publisher, dataset.access, "missing", url, fault=fault)
 
@@ -455,7 +464,7 @@ def extract_live(
                 "not-fetched",
                 dataset.url_template,
                 used=last,
-                snapshot_entry=fallback[0] if last is None and fallback else None,
+                snapshot_entries=tuple(fallback) if last is None else (),
             ),
         )
     entries: list[ManifestEntry] = []
@@ -468,10 +477,8 @@ def extract_live(
                 not_loadable.append(dataset.id)
                 echo(f"  {dataset.id}: stored, not loaded (no loader for {dataset.format} yet)")
             continue
-        if result.snapshot_entry is not None and snapshot is not None:
-            snapshot_files.append(
-                (result.snapshot_entry, snapshot.read_bytes(result.snapshot_entry))
-            )
+        if result.snapshot_entries and snapshot is not None:
+            snapshot_files.extend((e, snapshot.read_bytes(e)) for e in result.snapshot_entries)
             continue
         if result.used is None:
             if dataset.raw_table in required:
@@ -489,6 +496,10 @@ def extract_live(
         snap = Snapshot(snapshot.snapshot_id, snapshot.root, tuple(e for e, _ in snapshot_files))
         stored = rs.store_snapshot(snap, raw_store, run_id)
         entries.extend(stored.files)
+    # The loader's input in catalog order, whichever sources this run selected: the same raw
+    # versions give the same build.
+    position = {d.id: i for i, d in enumerate(catalog)}
+    entries.sort(key=lambda e: position.get(e.source_id, len(position)))
     return LiveExtract(
         raw_store=raw_store,
         results=results,

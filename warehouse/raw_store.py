@@ -98,6 +98,9 @@ _EXTENSIONS = {
     "sdmx-csv": ".csv",
     "statbel-txt-zip": ".zip",
     "xlsx": ".xlsx",
+    "be-stat-csv": ".csv",
+    "rsz-xlsx": ".xlsx",
+    "arvastat-xlsx": ".xlsx",
 }
 
 
