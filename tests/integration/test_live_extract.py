@@ -18,6 +18,7 @@ import duckdb
 import pytest
 
 from extract.live import LiveConfig, extract_live, inbox_dir
+from extract.snapshot import load_manifest
 from tests.fake_publishers import (
     FAST_HTTP,
     HTML_PAGE,
@@ -37,6 +38,14 @@ from warehouse.config import DataPaths
 from warehouse.vintages import write_live_vintages
 
 SOURCES = ("nbb_regaca38", "eurostat_employment_rate", "statbel_vat_enterprises")
+# The other sources the build needs (every publisher's raw table): not selected here, so they
+# keep their stored versions, or the embedded snapshot's copy.
+NOT_SELECTED = (
+    "statbel_vat_starters",
+    "eurostat_gdp_per_inhabitant",
+    "rsz_establishments",
+    "vdab_job_seekers",
+)
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +100,14 @@ def raw_listing(data: Path) -> list[str]:
     return [p.name for p in rs.raw_files(data / "raw")]
 
 
+def live_files(data: Path) -> set[str]:
+    return {v.raw_path for v in rs.live_versions(data / "raw")}
+
+
+def entries_of(extract, source_id: str) -> list:
+    return [e for e in extract.entries if e.source_id == source_id]
+
+
 @pytest.fixture(scope="module")
 def baseline(server: FakePublishers, tmp_path_factory: pytest.TempPathFactory):
     """One good run; each test copies its data folder."""
@@ -113,12 +130,27 @@ def data(baseline, tmp_path: Path, server: FakePublishers) -> Path:
 def test_first_run_fetches_checks_and_stores_every_source(baseline) -> None:
     data, extract = baseline
     outcomes = {r.source_id: r.outcome for r in extract.results}
-    assert outcomes == dict.fromkeys(SOURCES, "new")
-    assert len(raw_listing(data)) == 3
-    # Only NBB has a loader (SDMX-JSON); the others are stored and reported as not loadable.
-    assert [e.source_id for e in extract.entries] == ["nbb_regaca38"]
-    assert set(extract.not_loadable) == {"eurostat_employment_rate", "statbel_vat_enterprises"}
-    (entry,) = extract.entries
+    assert outcomes == {
+        **dict.fromkeys(SOURCES, "new"),
+        **dict.fromkeys(NOT_SELECTED, "not-fetched"),
+    }
+    assert len(live_files(data)) == 3
+    # Every format has a loader now: each fetched source's live version goes to the loader,
+    # and each source the build needs but this run did not fetch brings every embedded file.
+    assert not extract.not_loadable
+    snapshot = load_manifest()
+    for source_id in SOURCES:
+        (entry,) = entries_of(extract, source_id)
+        assert entry.path in live_files(data)
+    for source_id in NOT_SELECTED:
+        assert sorted(e.sha256 for e in entries_of(extract, source_id)) == sorted(
+            e.sha256 for e in snapshot.entries(source_id)
+        )
+    assert {
+        e.retrieved_at.date().isoformat()
+        for e in entries_of(extract, "eurostat_gdp_per_inhabitant")
+    } == {"2020-03-06", "2026-11-27"}
+    (entry,) = entries_of(extract, "nbb_regaca38")
     assert entry.attribution == "Source: NBB.Stat"
     assert entry.modelled_series == ()  # a live file is published data, not modelled
     records = [r for r in rs.read_records(data / "raw") if r.get("kind") == "live"]
@@ -277,7 +309,7 @@ def test_revision_is_a_new_vintage(server: FakePublishers, data: Path) -> None:
     versions = rs.live_versions(data / "raw", "nbb_regaca38")
     assert [v.vintage for v in versions] == ["2026-11-01", "2026-11-20"]
     # Every vintage goes to the loader, each dated by when it was first retrieved.
-    assert [e.retrieved_at.date().isoformat() for e in extract.entries] == [
+    assert [e.retrieved_at.date().isoformat() for e in entries_of(extract, "nbb_regaca38")] == [
         "2026-11-01",
         "2026-11-20",
     ]
@@ -330,9 +362,10 @@ def test_first_run_without_any_good_version_falls_back_to_the_snapshot(
         ),
         echo=lambda _line: None,
     )
-    (result,) = extract.results
+    result = only(extract, "nbb_regaca38")
     assert result.outcome == "snapshot" and result.is_fault
-    (entry,) = extract.entries
+    assert [r.source_id for r in extract.faults] == ["nbb_regaca38"]
+    (entry,) = entries_of(extract, "nbb_regaca38")
     assert entry.modelled_series == ("*",)  # the embedded copy stays flagged as modelled
 
 
@@ -375,7 +408,7 @@ def test_manual_source_is_read_from_the_inbox(tmp_path: Path) -> None:
     result = only(third, "rsz_establishments")
     assert result.outcome == "stale" and result.fault.startswith("html:")
     assert "rsz_2025.xlsx" in result.url
-    assert len([p for p in rs.raw_files(data / "raw") if p.suffix == ".xlsx"]) == 1
+    assert len(rs.live_versions(data / "raw", "rsz_establishments")) == 1
 
 
 def test_live_config_rejects_unknown_keys() -> None:
@@ -392,7 +425,7 @@ def test_manual_source_never_dropped_uses_the_embedded_copy(tmp_path: Path) -> N
     entry = {
         "source_id": "rsz_establishments",
         "path": "rsz/establishments.xlsx",
-        "format": "xlsx",
+        "format": "rsz-xlsx",
         "url": "https://www.onss.be/nl/statistieken",
         "retrieved_at": "2026-11-27T00:00:00Z",
         "sha256": rs.sha256_hex(body),
@@ -406,7 +439,7 @@ def test_manual_source_never_dropped_uses_the_embedded_copy(tmp_path: Path) -> N
         "r1",
         config=LiveConfig.from_mapping({"sources": ["rsz_establishments"]}),
         snapshot_dir=snap,
-        loadable_formats={"xlsx"},  # as once the Excel loader is registered
+        loadable_formats={"rsz-xlsx"},  # load RSZ only: this snapshot has no other source
         echo=lambda _line: None,
     )
     result = only(extract, "rsz_establishments")
@@ -446,6 +479,12 @@ def test_source_the_build_needs_but_not_selected_keeps_its_versions(
         echo=lambda _line: None,
     )
     outcomes = {r.source_id: r.outcome for r in extract.results}
-    assert outcomes == {"eurostat_employment_rate": "not-modified", "nbb_regaca38": "not-fetched"}
+    not_fetched = ("nbb_regaca38", "statbel_vat_enterprises", *NOT_SELECTED)
+    assert outcomes == {
+        "eurostat_employment_rate": "not-modified",
+        **dict.fromkeys(not_fetched, "not-fetched"),
+    }
+    # NBB and Statbel keep their stored live versions, the others the embedded copy: the
+    # loader gets exactly what the full run gave it.
     assert extract.entries == baseline[1].entries
     assert not extract.faults
