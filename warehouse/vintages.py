@@ -141,6 +141,12 @@ def write_live_vintages(build_file: Path, extract, run_id: str) -> None:
     vintages, fetches = [], []
     for result in extract.results:
         current = result.used.sha256 if result.used else None
+        # The files of the source's last accepted fetch (one per year for Statbel's ZIPs).
+        current_live = (
+            {v.sha256 for v in rs.current_versions(extract.raw_store, result.source_id)}
+            if result.used
+            else set()
+        )
         latest = _latest_vintage(result.snapshot_entries)
         current_files = [
             e
@@ -160,7 +166,7 @@ def write_live_vintages(build_file: Path, extract, run_id: str) -> None:
                  result.fault if stale else None]
             )  # fmt: skip
         for v in rs.live_versions(extract.raw_store, result.source_id):
-            is_current = v.sha256 == current
+            is_current = v.sha256 in current_live and not result.snapshot_entries
             stale = is_current and result.is_fault
             vintages.append(
                 [v.source_id, v.first_retrieved_at.date(), v.sha256, v.bytes, v.format, v.origin,
