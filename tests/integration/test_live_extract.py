@@ -29,6 +29,7 @@ from tests.fake_publishers import (
     nbb_renamed_dimension,
     nbb_reply,
     nbb_revised,
+    serve_embedded_snapshot,
     statbel_zip,
     zip_reply,
 )
@@ -488,3 +489,87 @@ def test_source_the_build_needs_but_not_selected_keeps_its_versions(
     # loader gets exactly what the full run gave it.
     assert extract.entries == baseline[1].entries
     assert not extract.faults
+
+
+def test_yearly_files_fetched_together_are_one_vintage(
+    server: FakePublishers, tmp_path: Path
+) -> None:
+    """Statbel's one ZIP per year: one fetch retrieves them all, one vintage, all loaded."""
+    server.reset()
+    serve_embedded_snapshot(server)
+    snapshot = load_manifest()
+    zips = {
+        e.path.rsplit("_", 1)[-1].split(".")[0]: e
+        for e in snapshot.entries("statbel_vat_enterprises")
+    }
+    data = tmp_path / "data"
+    cfg = LiveConfig.from_mapping(
+        {"sources": ["statbel_vat_enterprises"], "base_urls": server.base_urls(), "http": FAST_HTTP}
+    )
+
+    def fetch(run_id: str, day: int):
+        return extract_live(
+            data, run_id, config=cfg, now=lambda: datetime(2026, 11, day, 3, tzinfo=UTC),
+            echo=lambda _line: None,
+        )  # fmt: skip
+
+    first = fetch("r1", 1)
+    result = only(first, "statbel_vat_enterprises")
+    assert result.outcome == "new" and not first.faults
+    # The catalog's years: every embedded year, 2022 excepted (a known gap).
+    assert sorted(h.path.rsplit("_", 1)[-1] for h in server.hits("statbel_vat_enterprises")) == [
+        f"{year}.zip" for year in sorted(zips)
+    ]
+    versions = rs.live_versions(data / "raw", "statbel_vat_enterprises")
+    assert sorted(v.part for v in versions) == sorted(zips)
+    assert {v.vintage for v in versions} == {"2026-11-01"}  # one vintage, not one per file
+    assert {v.sha256 for v in rs.current_versions(data / "raw", "statbel_vat_enterprises")} == {
+        e.sha256 for e in zips.values()
+    }
+    assert sorted(e.sha256 for e in entries_of(first, "statbel_vat_enterprises")) == sorted(
+        e.sha256 for e in zips.values()
+    )
+
+    # Unchanged: nothing new stored, the same files go to the loader.
+    before = raw_listing(data)
+    again = fetch("r2", 2)
+    assert only(again, "statbel_vat_enterprises").outcome == "unchanged"
+    assert raw_listing(data) == before
+    assert entries_of(again, "statbel_vat_enterprises") == entries_of(
+        first, "statbel_vat_enterprises"
+    )
+
+    # One year's file fails its checks: nothing of this fetch is stored, the last good files
+    # (all of them) are loaded, the source is stale.
+    server.script(
+        "statbel_vat_enterprises", Reply(body=HTML_PAGE, content_type="text/html"), year="2015"
+    )
+    stale = fetch("r3", 3)
+    result = only(stale, "statbel_vat_enterprises")
+    assert result.outcome == "stale" and result.fault.startswith("html:")
+    assert "TF_VAT_NACE_EMPL_2015.zip" in result.url
+    assert raw_listing(data) == before
+    assert entries_of(stale, "statbel_vat_enterprises") == entries_of(
+        first, "statbel_vat_enterprises"
+    )
+
+    # One year revised: a new file for that year only, a new vintage; every file is loaded.
+    with zipfile.ZipFile(io.BytesIO(snapshot.read_bytes(zips["2024"]))) as zf:
+        (member,) = zf.namelist()
+        lines = zf.read(member).decode("utf-8").splitlines()
+    head, _, count = lines[1].rpartition("|")
+    lines[1] = f"{head}|{int(count) + 7}"  # Statbel revises one cell of 2024
+    revised = _zip_with({member: ("\n".join(lines) + "\n").encode("utf-8")})
+    serve_embedded_snapshot(server)
+    server.script("statbel_vat_enterprises", zip_reply(revised), year="2024")
+    rev = fetch("r4", 20)
+    assert only(rev, "statbel_vat_enterprises").outcome == "new"
+    versions = rs.live_versions(data / "raw", "statbel_vat_enterprises")
+    assert [(v.part, v.vintage) for v in versions if v.part == "2024"] == [
+        ("2024", "2026-11-01"),
+        ("2024", "2026-11-20"),
+    ]
+    current = rs.current_versions(data / "raw", "statbel_vat_enterprises")
+    assert len(current) == len(zips)
+    assert rs.sha256_hex(revised) in {v.sha256 for v in current}
+    assert len(entries_of(rev, "statbel_vat_enterprises")) == len(zips) + 1
