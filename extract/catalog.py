@@ -241,7 +241,9 @@ def _dataset(raw: Any, index: int, check: _Check) -> Dataset:
         isinstance(k, str) and isinstance(v, str) for k, v in parameters.items()
     ):
         raise check.fail(where, "field 'parameters' must map names to strings (quote numbers)")
-    extra = sorted(set(parameters) - set(placeholders))
+    # `years` lists the files of a dataset published one file per `{year}` (Statbel's ZIPs).
+    allowed = set(placeholders) | ({"years"} if "year" in placeholders else set())
+    extra = sorted(set(parameters) - allowed)
     if extra:
         raise check.fail(
             where, f"field 'parameters' has {', '.join(extra)}, not used by url_template"

@@ -63,7 +63,13 @@ CONTENT_TYPES = {
         "application/zip",
         "application/vnd.ms-excel",
     ),
+    "be-stat-csv": ("text/csv", "text/plain", "application/csv", "application/octet-stream"),
 }
+# The publishers' own Excel layouts (RSZ's table, Arvastat's export) are workbooks like any
+# other: the same content types and the same sniff.
+EXCEL_FORMATS = ("xlsx", "rsz-xlsx", "arvastat-xlsx")
+for _fmt in EXCEL_FORMATS[1:]:
+    CONTENT_TYPES[_fmt] = CONTENT_TYPES["xlsx"]
 
 _HTML = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
@@ -152,7 +158,12 @@ def check_body(
         return CheckedFile(
             body, _delimited(dataset, url, members[first], first, "|"), tuple(members)
         )
-    if fmt == "xlsx":
+    if fmt == "be-stat-csv":
+        # be.STAT exports are ';'-separated; a ',' or tab export of the same view is accepted.
+        first = body[:4096].decode("utf-8-sig", errors="replace").split("\n", 1)[0]
+        sep = max(";,\t", key=first.count)
+        return CheckedFile(body, _delimited(dataset, url, body, name, sep))
+    if fmt in EXCEL_FORMATS:
         members = safe_unzip(dataset.id, url, body, max_unpacked=max_unpacked)
         return CheckedFile(body, _xlsx_header(dataset, url, members), tuple(members))
     raise _reject(dataset, url, "format", f"no check for format {fmt!r}")

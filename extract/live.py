@@ -115,7 +115,9 @@ class SourceResult:
     fault: str | None = None  # "<kind>: <problem>" when the fetch or its checks failed
     attempts: int = 0
     stored_new_file: bool = False
-    snapshot_entry: ManifestEntry | None = None  # fallback to the embedded copy
+    # Fallback to the embedded copy: every file the snapshot has of the source (Statbel's one
+    # ZIP per year are one vintage; Eurostat GDP's old vintage stays beside the current one).
+    snapshot_entries: tuple[ManifestEntry, ...] = ()
 
     @property
     def is_fault(self) -> bool:
@@ -125,8 +127,11 @@ class SourceResult:
         used = ""
         if self.used is not None:
             used = f"; using raw version {self.used.sha256[:12]}… of {self.used.vintage}"
-        elif self.snapshot_entry is not None:
-            used = "; using the embedded snapshot's copy"
+        elif self.snapshot_entries:
+            files = len(self.snapshot_entries)
+            used = "; using the embedded snapshot's copy" + (
+                f" ({files} files)" if files > 1 else ""
+            )
         fault = f" ({self.url}): {self.fault}" if self.fault else ""
         return f"{self.source_id} {self.outcome}{fault}{used}"
 
@@ -163,8 +168,13 @@ class LiveExtract:
 # --- URLs ---------------------------------------------------------------------------------------
 
 
-def dataset_url(dataset: Dataset, config: LiveConfig, now: datetime | None = None) -> str:
+def dataset_url(
+    dataset: Dataset, config: LiveConfig, now: datetime | None = None, part: str | None = None
+) -> str:
     params = dict(config.parameters.get(dataset.id, {}))
+    params.pop("years", None)
+    if part:
+        params["year"] = part
     if (
         "{year}" in dataset.url_template
         and "year" not in params
@@ -181,6 +191,44 @@ def dataset_url(dataset: Dataset, config: LiveConfig, now: datetime | None = Non
     return base.rstrip("/") + tail
 
 
+def parse_years(spec: str) -> list[str]:
+    """'2008-2021,2023-2024' -> ['2008', ..., '2021', '2023', '2024']."""
+    years: list[str] = []
+    for item in str(spec).replace(" ", "").split(","):
+        if not item:
+            continue
+        first, _, last = item.partition("-")
+        if not (first.isdigit() and (not last or last.isdigit())):
+            raise ValueError(f"years {spec!r}: {item!r} is not a year or a range of years")
+        lo, hi = int(first), int(last or first)
+        if hi < lo:
+            raise ValueError(f"years {spec!r}: {item!r} runs backwards")
+        years.extend(str(y) for y in range(lo, hi + 1))
+    return list(dict.fromkeys(years))
+
+
+def dataset_parts(
+    dataset: Dataset, config: LiveConfig, now: datetime | None = None
+) -> list[tuple[str, str]]:
+    """The files one fetch of the dataset retrieves, as (part, URL) pairs.
+
+    A dataset published one file per year (`{year}` in its URL template) is fetched for every
+    year of its `years` parameter (the live config's, else the catalog's): those files are one
+    version of the source. A config that names a single `year` fetches that one file. Any
+    other dataset is one file, part "".
+    """
+    if "{year}" not in dataset.url_template:
+        return [("", dataset_url(dataset, config, now))]
+    own = config.parameters.get(dataset.id, {})
+    if "year" in own:
+        years = [str(own["year"])]
+    elif "years" in own or "years" in (dataset.parameters or {}):
+        years = parse_years(own.get("years") or dataset.parameters["years"])
+    else:
+        years = [str((now or datetime.now(UTC)).year - 1)]
+    return [(year, dataset_url(dataset, config, now, part=year)) for year in years]
+
+
 def inbox_dir(data_dir: Path, source_id: str) -> Path:
     return Path(data_dir) / INBOX / source_id
 
@@ -194,7 +242,11 @@ def required_raw_tables(project_dir: Path = DBT_PROJECT_DIR) -> set[str]:
         except yaml.YAMLError:
             continue
         for source in doc.get("sources") or []:
-            if isinstance(source, dict) and source.get("name") == "raw":
+            # Each publisher declares its own dbt source (raw, raw_statbel, raw_eurostat, ...),
+            # all over the `raw` schema. A staging model may read an absent table as empty
+            # (macro optional_source), but the checks then fail on the missing values: the
+            # build needs every one of them.
+            if isinstance(source, dict) and (source.get("schema") or source.get("name")) == "raw":
                 tables.update(t["name"] for t in source.get("tables") or [] if "name" in t)
     tables.discard("source_files")
     return tables
@@ -214,66 +266,99 @@ class _Context:
 
 
 def _fetch_http(dataset: Dataset, ctx: _Context, last: rs.RawVersion | None) -> SourceResult:
-    url = dataset_url(dataset, ctx.config, ctx.now())
-    response = ctx.client.get(
-        dataset.id,
-        url,
-        accept=dataset.media_type,
-        etag=last.etag if last else None,
-        last_modified=last.last_modified if last else None,
-    )
-    retrieved_at = ctx.now()
-    if response.not_modified:
-        if last is None:
-            raise FetchError(dataset.id, url, "http-status", "HTTP 304 without an earlier version")
-        rs.store_live(
-            ctx.raw_store,
-            run_id=ctx.run_id,
-            source_id=dataset.id,
-            fmt=dataset.format,
-            body=None,
-            sha256=last.sha256,
-            size=last.bytes,
-            url=url,
-            query=urlsplit(url).query,
-            origin="http",
-            retrieved_at=retrieved_at,
-            http_status=304,
-            etag=response.etag or last.etag,
-            last_modified=response.last_modified or last.last_modified,
-            licence=dataset.licence,
-            attribution=dataset.attribution,
-            fingerprint=last.fingerprint,
-        )
-        return SourceResult(
+    """Fetch every file of the source; store them only if every one passed its checks."""
+    parts = dataset_parts(dataset, ctx.config, ctx.now())
+    retrieved_at = ctx.now()  # one time for all the files: they form one vintage
+    fetched = []
+    attempts = 0
+    for part, url in parts:
+        part_last = rs.last_good(ctx.raw_store, dataset.id, part) if part else last
+        response = ctx.client.get(
             dataset.id,
-            dataset.publisher,
-            dataset.access,
-            "not-modified",
             url,
-            used=rs.last_good(ctx.raw_store, dataset.id),
-            attempts=response.attempts,
+            accept=dataset.media_type,
+            etag=part_last.etag if part_last else None,
+            last_modified=part_last.last_modified if part_last else None,
         )
-    checked = check_body(
-        dataset,
-        url,
-        response.body,
-        content_type=response.content_type,
-        max_unpacked=ctx.config.max_unpacked_bytes,
-    )
-    return _accept(
-        dataset,
-        ctx,
-        last,
-        url=url,
-        body=response.body,
-        fingerprint=checked.fingerprint,
-        origin="http",
-        retrieved_at=retrieved_at,
-        http_status=response.status,
-        etag=response.etag,
-        last_modified=response.last_modified,
-        attempts=response.attempts,
+        attempts += response.attempts
+        if response.not_modified:
+            if part_last is None:
+                raise FetchError(
+                    dataset.id, url, "http-status", "HTTP 304 without an earlier version"
+                )
+            fetched.append((part, url, response, part_last, None))
+            continue
+        checked = check_body(
+            dataset,
+            url,
+            response.body,
+            content_type=response.content_type,
+            max_unpacked=ctx.config.max_unpacked_bytes,
+        )
+        if dataset.id not in ctx.config.accept_schema:
+            previous = part_last or last
+            known = (
+                Fingerprint.from_json(previous.fingerprint)
+                if previous and previous.fingerprint
+                else None
+            )
+            compare_fingerprints(dataset, url, known, checked.fingerprint)
+        fetched.append((part, url, response, part_last, checked.fingerprint))
+
+    new_file = changed = False
+    for part, url, response, part_last, fingerprint in fetched:
+        common = {
+            "run_id": ctx.run_id,
+            "source_id": dataset.id,
+            "fmt": dataset.format,
+            "url": url,
+            "query": urlsplit(url).query,
+            "origin": "http",
+            "retrieved_at": retrieved_at,
+            "licence": dataset.licence,
+            "attribution": dataset.attribution,
+            "part": part,
+        }
+        if fingerprint is None:  # 304 Not Modified: the version already held
+            rs.store_live(
+                ctx.raw_store,
+                body=None,
+                sha256=part_last.sha256,
+                size=part_last.bytes,
+                http_status=304,
+                etag=response.etag or part_last.etag,
+                last_modified=response.last_modified or part_last.last_modified,
+                fingerprint=part_last.fingerprint,
+                **common,
+            )
+            continue
+        sha = sha256_hex(response.body)
+        _, stored = rs.store_live(
+            ctx.raw_store,
+            body=response.body,
+            sha256=sha,
+            size=len(response.body),
+            http_status=response.status,
+            etag=response.etag,
+            last_modified=response.last_modified,
+            fingerprint=fingerprint.to_json(),
+            **common,
+        )
+        new_file = new_file or stored
+        changed = changed or part_last is None or part_last.sha256 != sha
+    if all(f[4] is None for f in fetched):
+        outcome = "not-modified"
+    else:
+        outcome = "new" if changed else "unchanged"
+    return SourceResult(
+        dataset.id,
+        dataset.publisher,
+        dataset.access,
+        outcome,
+        parts[0][1] if len(parts) == 1 else f"{parts[0][1]} (+{len(parts) - 1} more)",
+        used=rs.last_good(ctx.raw_store, dataset.id),
+        attempts=attempts,
+        stored_new_file=new_file,
     )
 
 
@@ -370,7 +455,7 @@ def fetch_source(dataset: Dataset, ctx: _Context, snapshot: Snapshot | None) -> 
             fallback = snapshot.entries(dataset.id) if snapshot is not None else []
             if result.used is None and fallback:
                 # Nothing dropped yet and never a file: the embedded copy, as in snapshot mode.
-                result = dataclasses.replace(result, snapshot_entry=fallback[0])
+                result = dataclasses.replace(result, snapshot_entries=tuple(fallback))
             return result
         return _fetch_http(dataset, ctx, last)
     except FetchError as exc:
@@ -389,7 +474,7 @@ def fetch_source(dataset: Dataset, ctx: _Context, snapshot: Snapshot | None) -> 
             "snapshot",
             url,
             fault=fault,
-            snapshot_entry=fallback[0],
+            snapshot_entries=tuple(fallback),
         )
     return SourceResult(dataset.id, dataset.publisher, dataset.access, "missing", url, fault=fault)
 
@@ -455,7 +540,7 @@ def extract_live(
                 "not-fetched",
                 dataset.url_template,
                 used=last,
-                snapshot_entry=fallback[0] if last is None and fallback else None,
+                snapshot_entries=tuple(fallback) if last is None else (),
             ),
         )
     entries: list[ManifestEntry] = []
@@ -468,10 +553,8 @@ def extract_live(
                 not_loadable.append(dataset.id)
                 echo(f"  {dataset.id}: stored, not loaded (no loader for {dataset.format} yet)")
             continue
-        if result.snapshot_entry is not None and snapshot is not None:
-            snapshot_files.append(
-                (result.snapshot_entry, snapshot.read_bytes(result.snapshot_entry))
-            )
+        if result.snapshot_entries and snapshot is not None:
+            snapshot_files.extend((e, snapshot.read_bytes(e)) for e in result.snapshot_entries)
             continue
         if result.used is None:
             if dataset.raw_table in required:
@@ -489,6 +572,10 @@ def extract_live(
         snap = Snapshot(snapshot.snapshot_id, snapshot.root, tuple(e for e, _ in snapshot_files))
         stored = rs.store_snapshot(snap, raw_store, run_id)
         entries.extend(stored.files)
+    # The loader's input in catalog order, whichever sources this run selected: the same raw
+    # versions give the same build.
+    position = {d.id: i for i, d in enumerate(catalog)}
+    entries.sort(key=lambda e: position.get(e.source_id, len(position)))
     return LiveExtract(
         raw_store=raw_store,
         results=results,

@@ -4,7 +4,12 @@
   application/vnd.sdmx.data+json; version=2.0.0, without ETag (NBB sends none);
 - Eurostat: a JSON-stat 2.0 dataset shaped like the dissemination API's answer, with ETag and
   Last-Modified (so conditional requests can be tested);
-- Statbel: a ZIP holding a pipe-separated TXT.
+- Statbel: a ZIP holding a pipe-separated TXT, one per year.
+
+`serve_embedded_snapshot` scripts every publisher with an API or a file URL to serve the
+embedded snapshot's files, byte for byte, in their real formats (NBB's SDMX-JSON, Eurostat's
+JSON-stat, Statbel's yearly ZIPs), so that a live run can load every source and pass every
+check.
 
 Each route replays a script of `Reply`s, one per request (the last one repeats), so a test can
 inject faults: a stall (timeout), a reset connection, 429 with Retry-After, 500 then success,
@@ -24,6 +29,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from extract.snapshot import load_manifest
 from warehouse.config import SNAPSHOT_DIR
 
 NBB_SNAPSHOT_FILE = SNAPSHOT_DIR / "nbb" / "BE2_DF_REGACA38_1.0.json"
@@ -78,9 +84,11 @@ class FakePublishers:
             "Statbel": f"{self.base_url}/statbel",
         }
 
-    def script(self, source_id: str, *replies: Reply) -> None:
+    def script(self, source_id: str, *replies: Reply, year: str | None = None) -> None:
+        """Script a source's route; `year`: only that year's file of a yearly source."""
+        marker = ROUTES[source_id] + (f"_{year}." if year else "")
         with self._lock:
-            self.scripts[ROUTES[source_id]] = list(replies)
+            self.scripts[marker] = list(replies)
 
     def reset(self) -> None:
         with self._lock:
@@ -155,6 +163,21 @@ def _handler(publishers: FakePublishers) -> type[BaseHTTPRequestHandler]:
 
 
 # --- the publishers' files -------------------------------------------------------------------
+
+
+def serve_embedded_snapshot(publishers: FakePublishers) -> None:
+    """Serve the embedded snapshot's current files of every source with a URL to fetch."""
+    snapshot = load_manifest()
+    publishers.script("nbb_regaca38", nbb_reply())
+    for source_id in ("eurostat_employment_rate", "eurostat_gdp_per_inhabitant"):
+        # What Eurostat serves today: the current file, not the old 2020 release.
+        entry = max(snapshot.entries(source_id), key=lambda e: e.retrieved_at)
+        publishers.script(source_id, Reply(body=snapshot.read_bytes(entry)))
+    for entry in snapshot.entries("statbel_vat_enterprises"):
+        year = entry.path.rsplit("_", 1)[-1].split(".")[0]
+        publishers.script(
+            "statbel_vat_enterprises", zip_reply(snapshot.read_bytes(entry)), year=year
+        )
 
 
 def nbb_message() -> bytes:

@@ -90,6 +90,11 @@ def _write_once(target: Path, data: bytes, sha256: str) -> None:
 # its bytes were new ("stored": true) or a version already held ("stored": false, e.g. NBB
 # serving the same message again, or a 304 Not Modified). A rejected response never gets here.
 # A raw version is one distinct sha256 of one source; its vintage is when it was first seen.
+#
+# A source may come as several files retrieved together (Statbel: one ZIP per year). Each file
+# is a `part` of the source (the year), with its own history; the files one fetch accepted
+# share their retrieval time, so they form one vintage, and together they are the source's
+# current version (`current_versions`).
 
 LIVE = "live"
 _EXTENSIONS = {
@@ -98,6 +103,9 @@ _EXTENSIONS = {
     "sdmx-csv": ".csv",
     "statbel-txt-zip": ".zip",
     "xlsx": ".xlsx",
+    "be-stat-csv": ".csv",
+    "rsz-xlsx": ".xlsx",
+    "arvastat-xlsx": ".xlsx",
 }
 
 
@@ -121,6 +129,7 @@ class RawVersion:
     licence: str
     attribution: str
     fingerprint: dict | None
+    part: str = ""  # which file of a multi-file source ("2024"); "" for a one-file source
 
     @property
     def vintage(self) -> str:
@@ -156,7 +165,7 @@ def read_records(raw_store: Path) -> list[dict]:
 
 def live_versions(raw_store: Path, source_id: str | None = None) -> list[RawVersion]:
     """Every distinct live raw version (of one source, or all), oldest vintage first."""
-    versions: dict[tuple[str, str], RawVersion] = {}
+    versions: dict[tuple[str, str, str], RawVersion] = {}
     records = read_records(raw_store)
     removed = {r.get("sha256") for r in records if r.get("kind") == "removed"}
     live = sorted(
@@ -172,14 +181,15 @@ def live_versions(raw_store: Path, source_id: str | None = None) -> list[RawVers
     # A version's vintage is when it became the publisher's current content. Content that
     # comes back after another version (a revision withdrawn) starts a new vintage, so the
     # latest vintage is always what the publisher serves now.
-    current: dict[str, str] = {}
-    since: dict[tuple[str, str], datetime] = {}
+    current: dict[tuple[str, str], str] = {}
+    since: dict[tuple[str, str, str], datetime] = {}
     for at, _, rec in live:
-        if current.get(rec["source_id"]) != rec["sha256"]:
-            current[rec["source_id"]] = rec["sha256"]
-            since[(rec["source_id"], rec["sha256"])] = at
+        part = rec.get("part") or ""
+        if current.get((rec["source_id"], part)) != rec["sha256"]:
+            current[(rec["source_id"], part)] = rec["sha256"]
+            since[(rec["source_id"], part, rec["sha256"])] = at
     for at, _, rec in live:
-        key = (rec["source_id"], rec["sha256"])
+        key = (rec["source_id"], rec.get("part") or "", rec["sha256"])
         known = versions.get(key)
         if known is None:
             versions[key] = RawVersion(
@@ -199,6 +209,7 @@ def live_versions(raw_store: Path, source_id: str | None = None) -> list[RawVers
                 licence=rec.get("licence") or "",
                 attribution=rec.get("attribution") or "",
                 fingerprint=rec.get("fingerprint"),
+                part=rec.get("part") or "",
             )
         else:
             versions[key] = dataclasses.replace(
@@ -208,23 +219,43 @@ def live_versions(raw_store: Path, source_id: str | None = None) -> list[RawVers
                 last_modified=rec.get("last_modified") or known.last_modified,
                 http_status=rec.get("http_status") or known.http_status,
             )
-    return sorted(versions.values(), key=lambda v: (v.first_retrieved_at, v.sha256))
+    return sorted(versions.values(), key=lambda v: (v.first_retrieved_at, v.part, v.sha256))
 
 
-def last_good(raw_store: Path, source_id: str) -> RawVersion | None:
-    """The version the last accepted fetch of the source returned (None if never fetched)."""
-    best: tuple[datetime, str] | None = None
+def last_good(raw_store: Path, source_id: str, part: str | None = None) -> RawVersion | None:
+    """The version the last accepted fetch of the source (of one `part` of it, if given)
+    returned (None if never fetched)."""
+    best: tuple[datetime, str, str] | None = None
     for rec in read_records(raw_store):
         if rec.get("kind") == LIVE and rec.get("source_id") == source_id:
+            if part is not None and (rec.get("part") or "") != part:
+                continue
             at = datetime.fromisoformat(rec["retrieved_at"])
             if best is None or at >= best[0]:
-                best = (at, rec["sha256"])
+                best = (at, rec.get("part") or "", rec["sha256"])
     if best is None:
         return None
     for version in live_versions(raw_store, source_id):
-        if version.sha256 == best[1]:
+        if (version.part, version.sha256) == best[1:]:
             return version
     return None
+
+
+def current_versions(raw_store: Path, source_id: str) -> list[RawVersion]:
+    """Every file of the source's last accepted fetch: its current version (one file for most
+    sources, one per year for Statbel's ZIPs)."""
+    latest: datetime | None = None
+    shas: set[tuple[str, str]] = set()
+    for rec in read_records(raw_store):
+        if rec.get("kind") != LIVE or rec.get("source_id") != source_id:
+            continue
+        at = datetime.fromisoformat(rec["retrieved_at"])
+        key = (rec.get("part") or "", rec["sha256"])
+        if latest is None or at > latest:
+            latest, shas = at, {key}
+        elif at == latest:
+            shas.add(key)
+    return [v for v in live_versions(raw_store, source_id) if (v.part, v.sha256) in shas]
 
 
 def store_live(
@@ -247,6 +278,7 @@ def store_live(
     attribution: str,
     fingerprint: dict | None,
     extension: str | None = None,
+    part: str = "",
 ) -> tuple[str, bool]:
     """Record an accepted response; write its bytes once (`body` None: a version already held).
 
@@ -288,6 +320,8 @@ def store_live(
         "attribution": attribution,
         "fingerprint": fingerprint,
     }
+    if part:
+        record["part"] = part
     _append(raw_store, [record])
     return rel, new
 

@@ -101,11 +101,14 @@ def apply_retention(
                 prune_raw = False  # cannot tell what an unreadable release used: keep all
         keep = set(report.referenced) | set(protect or ())
         if prune_raw:
-            for rec in rs.read_records(paths.raw_store):
-                if rec.get("kind") == rs.LIVE:
-                    last = rs.last_good(paths.raw_store, rec["source_id"])
-                    if last is not None:
-                        keep.add(last.sha256)
+            sources = {
+                rec["source_id"]
+                for rec in rs.read_records(paths.raw_store)
+                if rec.get("kind") == rs.LIVE
+            }
+            for source_id in sources:
+                # Every file of the last good version (Statbel's: one per year).
+                keep.update(v.sha256 for v in rs.current_versions(paths.raw_store, source_id))
             from extract.snapshot import SnapshotError, load_manifest
 
             with contextlib.suppress(SnapshotError):

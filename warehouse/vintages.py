@@ -11,7 +11,7 @@ fetch failed has `is_stale` and the fault.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -92,21 +92,43 @@ def _write(build_file: Path, vintages: Sequence[list], fetches: Sequence[list]) 
         con.close()
 
 
+def _latest_vintage(entries: Iterable[ManifestEntry]) -> dict[str, date]:
+    """Per source, the vintage of its newest files: those files are its current version.
+
+    A vintage may hold several files (Statbel's one ZIP per year, retrieved together); an older
+    vintage kept beside it (Eurostat GDP's 2020 release) is loaded but not current.
+    """
+    latest: dict[str, date] = {}
+    for e in entries:
+        day = _naive(e.retrieved_at).date()
+        latest[e.source_id] = max(latest.get(e.source_id, day), day)
+    return latest
+
+
 def write_snapshot_vintages(
     build_file: Path, entries: Iterable[ManifestEntry], run_id: str
 ) -> None:
-    """Snapshot mode: every file of the snapshot is one version, loaded and current."""
+    """Snapshot mode: every file of the snapshot is loaded; the files of each source's newest
+    vintage are current. One fetch row per source."""
+    entries = list(entries)
     now = _naive(datetime.now(UTC))
+    latest = _latest_vintage(entries)
     vintages, fetches = [], []
     for e in entries:
         at = _naive(e.retrieved_at)
         vintages.append(
             [e.source_id, at.date(), e.sha256, e.bytes, e.format, "snapshot", e.url, None, at, at,
-             None, None, None, e.licence, e.attribution, e.path, True, True, False, None]
+             None, None, None, e.licence, e.attribution, e.path, True,
+             at.date() == latest[e.source_id], False, None]
         )  # fmt: skip
+    for source_id in dict.fromkeys(e.source_id for e in entries):
+        current = [e for e in entries if e.source_id == source_id]
+        current = [e for e in current if _naive(e.retrieved_at).date() == latest[source_id]]
+        used = current[0].sha256 if len(current) == 1 else None  # several files: see vintages
         fetches.append(
-            [run_id, e.source_id, "snapshot", "snapshot", None, e.url, e.sha256, None, True, now]
-        )
+            [run_id, source_id, "snapshot", "snapshot", None, current[0].url, used, None, True,
+             now]
+        )  # fmt: skip
     _write(build_file, vintages, fetches)
 
 
@@ -119,17 +141,32 @@ def write_live_vintages(build_file: Path, extract, run_id: str) -> None:
     vintages, fetches = [], []
     for result in extract.results:
         current = result.used.sha256 if result.used else None
-        if result.snapshot_entry is not None:
-            current = result.snapshot_entry.sha256
-            e = result.snapshot_entry
+        # The files of the source's last accepted fetch (one per year for Statbel's ZIPs).
+        current_live = (
+            {v.sha256 for v in rs.current_versions(extract.raw_store, result.source_id)}
+            if result.used
+            else set()
+        )
+        latest = _latest_vintage(result.snapshot_entries)
+        current_files = [
+            e
+            for e in result.snapshot_entries
+            if _naive(e.retrieved_at).date() == latest[e.source_id]
+        ]
+        if current_files:
+            current = current_files[0].sha256 if len(current_files) == 1 else None
+        for e in result.snapshot_entries:
             at = _naive(e.retrieved_at)
+            is_current = e in current_files
+            stale = is_current and result.is_fault
             vintages.append(
                 [e.source_id, at.date(), e.sha256, e.bytes, e.format, "snapshot", e.url, None,
                  at, at, None, None, None, e.licence, e.attribution, e.path,
-                 (e.source_id, e.sha256) in loaded, True, result.is_fault, result.fault]
+                 (e.source_id, e.sha256) in loaded, is_current, stale,
+                 result.fault if stale else None]
             )  # fmt: skip
         for v in rs.live_versions(extract.raw_store, result.source_id):
-            is_current = v.sha256 == current
+            is_current = v.sha256 in current_live and not result.snapshot_entries
             stale = is_current and result.is_fault
             vintages.append(
                 [v.source_id, v.first_retrieved_at.date(), v.sha256, v.bytes, v.format, v.origin,

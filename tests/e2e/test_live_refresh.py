@@ -1,9 +1,12 @@
-"""`limwh refresh --live` end to end, against a fake NBB.Stat on 127.0.0.1.
+"""`limwh refresh --live` end to end, against fake publishers on 127.0.0.1.
 
-Same code as production; only the base URL (and shorter timeouts) come from a config file.
+Same code as production; only the base URLs (and shorter timeouts) come from a config file.
+The fakes serve the embedded snapshot's files in their real formats: NBB.Stat's SDMX-JSON,
+Eurostat's JSON-stat (employment rate, GDP per inhabitant), Statbel's yearly ZIPs. The
+manual sources (be.STAT starters, RSZ, VDAB) have an empty inbox: the embedded copy.
 Runs in order on one data folder:
-1. a good live run publishes;
-2. a second run against the unchanged publisher stores no new raw file;
+1. a good live run fetches, checks, stores and loads every source, and publishes;
+2. a second run against the unchanged publishers stores no new raw file;
 3. NBB's firewall answers HTTP 200 with an HTML page: the run uses the last good version,
    marks it stale in meta, publishes the checked build and exits 4 naming the source and the
    fault; the published figures are exactly those of before;
@@ -19,6 +22,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from extract.catalog import load_catalog
+from extract.snapshot import load_manifest
 from tests.e2e.conftest import Refresh, limwh
 from tests.fake_publishers import (
     HTML_PAGE,
@@ -26,6 +31,7 @@ from tests.fake_publishers import (
     Reply,
     nbb_reply,
     nbb_revised,
+    serve_embedded_snapshot,
     write_live_config,
 )
 from warehouse import raw_store as rs
@@ -46,8 +52,16 @@ def live_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("live")
 
 
+# Every catalog dataset but NBB's DF_REGACA10, which has no embedded file for a fake to serve
+# (and no model reads it yet).
+SOURCES = [d.id for d in load_catalog() if d.id != "nbb_regaca10"]
+FETCHED = ("nbb_regaca38", "eurostat_employment_rate", "eurostat_gdp_per_inhabitant",
+           "statbel_vat_enterprises")  # fmt: skip
+MANUAL = ("statbel_vat_starters", "rsz_establishments", "vdab_job_seekers")
+
+
 def refresh_live(live_dir: Path, fake: FakePublishers, env: dict[str, str]) -> Refresh:
-    config = write_live_config(live_dir / "live.json", fake, sources=["nbb_regaca38"])
+    config = write_live_config(live_dir / "live.json", fake, sources=SOURCES)
     return limwh(
         "refresh", "--live", "--live-config", str(config), "--data-dir", str(live_dir / "data"),
         env=env,
@@ -78,9 +92,10 @@ def runs(live_dir: Path, fake: FakePublishers, e2e_env: dict[str, str]) -> dict:
     published = data / "warehouse.duckdb"
     out: dict = {}
 
-    fake.script("nbb_regaca38", nbb_reply())
+    serve_embedded_snapshot(fake)
     out["good"] = refresh_live(live_dir, fake, e2e_env)
     out["raw_after_good"] = [p.name for p in rs.raw_files(data / "raw")]
+    out["live_after_good"] = {s: len(rs.live_versions(data / "raw", s)) for s in FETCHED}
     out["figures_good"] = figures(published) if published.exists() else None
 
     out["again"] = refresh_live(live_dir, fake, e2e_env)
@@ -97,6 +112,7 @@ def runs(live_dir: Path, fake: FakePublishers, e2e_env: dict[str, str]) -> dict:
     out["revised"] = refresh_live(live_dir, fake, e2e_env)
     out["sha_after_revision"] = file_sha256(published)
     out["raw_after_revision"] = [p.name for p in rs.raw_files(data / "raw")]
+    out["nbb_after_revision"] = len(rs.live_versions(data / "raw", "nbb_regaca38"))
     out["published"] = published
     return out
 
@@ -104,15 +120,28 @@ def runs(live_dir: Path, fake: FakePublishers, e2e_env: dict[str, str]) -> dict:
 def test_good_live_run_publishes(runs: dict) -> None:
     good = runs["good"]
     assert good.returncode == 0, good.describe()
-    assert "nbb_regaca38 new" in good.stdout
-    assert len(runs["raw_after_good"]) == 1
+    for source_id in FETCHED:
+        assert f"{source_id} new" in good.stdout
+    for source_id in MANUAL:  # nothing dropped into the inbox: the embedded copy, no fault
+        assert f"{source_id} no-file" in good.stdout
+    # One live version per source; Statbel's is one file per year, retrieved together.
+    statbel_years = len(load_manifest().entries("statbel_vat_enterprises"))
+    assert runs["live_after_good"] == {
+        "nbb_regaca38": 1,
+        "eurostat_employment_rate": 1,
+        "eurostat_gdp_per_inhabitant": 1,
+        "statbel_vat_enterprises": statbel_years,
+    }
     assert runs["figures_good"]
+    sources = {row[7] for row in runs["figures_good"]}  # fct_indicator_values.source_id
+    assert {"nbb_regaca38", "statbel_vat_enterprises", "eurostat_employment_rate"} <= sources
 
 
 def test_unchanged_publisher_stores_no_new_raw_file(runs: dict) -> None:
     again = runs["again"]
     assert again.returncode == 0, again.describe()
-    assert "nbb_regaca38 unchanged" in again.stdout
+    for source_id in FETCHED:
+        assert f"{source_id} unchanged" in again.stdout
     assert runs["raw_after_again"] == runs["raw_after_good"]
 
 
@@ -142,15 +171,29 @@ def test_revision_failing_the_checks_is_not_published(runs: dict) -> None:
     assert "expectations" in revised.stderr
     assert runs["sha_after_revision"] == runs["sha_before_revision"]  # byte-identical
     # The publisher's new version is kept (it passed the fetch checks): it is history.
-    assert len(runs["raw_after_revision"]) == 2
+    assert runs["nbb_after_revision"] == 2
+    new = set(runs["raw_after_revision"]) - set(runs["raw_after_good"])
+    assert len(new) == 1 and set(runs["raw_after_good"]) <= set(runs["raw_after_revision"])
 
 
 def test_attribution_travels_with_the_live_data(runs: dict) -> None:
     rows = meta(
         runs["published"],
         "select distinct source_id, attribution, licence, url like 'http://127.0.0.1:%' "
-        "from raw.source_files",
+        "from raw.source_files order by all",
     )
-    ((source_id, attribution, licence, from_fake),) = rows
+    ((source_id, attribution, licence, from_fake),) = [r for r in rows if r[0] == "nbb_regaca38"]
     assert (source_id, attribution, from_fake) == ("nbb_regaca38", "Source: NBB.Stat", True)
     assert licence.startswith("NBB.Stat")
+    # Every publisher's attribution and licence travel too; fetched files name the fake's URL.
+    catalog = load_catalog()
+    assert {r[0] for r in rows} == {*FETCHED, *MANUAL}
+    snapshot = load_manifest()
+    for source_id, attribution, licence, from_fake in rows:
+        assert attribution == catalog.get(source_id).attribution
+        assert from_fake == (source_id in FETCHED)
+        # A fetched file carries the catalog's licence, an embedded copy its manifest's.
+        expected = (
+            catalog.get(source_id).licence if from_fake else snapshot.entries(source_id)[0].licence
+        )
+        assert licence == expected

@@ -137,6 +137,31 @@ print(json.dumps({"version": duckdb.__version__, "counts": counts}))
     assert result["version"].startswith("1.1.")
     assert result["counts"]["article_table_2_employment_by_sector"] > 0
     assert result["counts"]["fct_indicator_values"] > 0
-    # Revisions need two vintages of a source; the embedded snapshot is one: readable, empty.
-    assert result["counts"].pop("fct_indicator_revisions") == 0
+    # Every mart has rows, fct_indicator_revisions too: the embedded snapshot holds two
+    # vintages of Eurostat's GDP per inhabitant (see the test below).
     assert all(count > 0 for count in result["counts"].values()), result["counts"]
+
+
+def test_snapshot_revisions_are_eurostat_gdp_from_official_to_modelled(published):
+    """The snapshot's Eurostat GDP has a real release of 2020-03-06 (official) and a modelled
+    current file: its changed figures are revisions, each side carrying its own status."""
+    rows = published.execute(
+        "SELECT source_id, indicator_id, vintage::varchar, previous_vintage::varchar, "
+        "obs_status, previous_obs_status, first_published_obs_status, "
+        "count(*), count(DISTINCT region_code) "
+        "FROM marts.fct_indicator_revisions GROUP BY ALL"
+    ).fetchall()
+    assert rows, "no revision between the snapshot's two Eurostat GDP vintages"
+    ((source, indicator, vintage, previous, status, previous_status, first_status, n, regions),) = (
+        rows
+    )
+    assert (source, indicator) == ("eurostat_gdp_per_inhabitant", "gdp_per_inhabitant")
+    assert (vintage, previous) == ("2026-11-27", "2020-03-06")
+    # Nothing modelled presented as official: the modelled side says so.
+    assert (status, previous_status, first_status) == ("modelled", "official", "official")
+    assert n > 0 and regions >= 1
+    # The old release stays a past vintage: the facts show the current one only.
+    (old_in_facts,) = published.execute(
+        "SELECT count(*) FROM marts.fct_indicator_values WHERE vintage = DATE '2020-03-06'"
+    ).fetchall()[0]
+    assert old_in_facts == 0

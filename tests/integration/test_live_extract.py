@@ -18,6 +18,7 @@ import duckdb
 import pytest
 
 from extract.live import LiveConfig, extract_live, inbox_dir
+from extract.snapshot import load_manifest
 from tests.fake_publishers import (
     FAST_HTTP,
     HTML_PAGE,
@@ -28,6 +29,7 @@ from tests.fake_publishers import (
     nbb_renamed_dimension,
     nbb_reply,
     nbb_revised,
+    serve_embedded_snapshot,
     statbel_zip,
     zip_reply,
 )
@@ -37,6 +39,14 @@ from warehouse.config import DataPaths
 from warehouse.vintages import write_live_vintages
 
 SOURCES = ("nbb_regaca38", "eurostat_employment_rate", "statbel_vat_enterprises")
+# The other sources the build needs (every publisher's raw table): not selected here, so they
+# keep their stored versions, or the embedded snapshot's copy.
+NOT_SELECTED = (
+    "statbel_vat_starters",
+    "eurostat_gdp_per_inhabitant",
+    "rsz_establishments",
+    "vdab_job_seekers",
+)
 
 
 @pytest.fixture(scope="module")
@@ -91,6 +101,14 @@ def raw_listing(data: Path) -> list[str]:
     return [p.name for p in rs.raw_files(data / "raw")]
 
 
+def live_files(data: Path) -> set[str]:
+    return {v.raw_path for v in rs.live_versions(data / "raw")}
+
+
+def entries_of(extract, source_id: str) -> list:
+    return [e for e in extract.entries if e.source_id == source_id]
+
+
 @pytest.fixture(scope="module")
 def baseline(server: FakePublishers, tmp_path_factory: pytest.TempPathFactory):
     """One good run; each test copies its data folder."""
@@ -113,12 +131,27 @@ def data(baseline, tmp_path: Path, server: FakePublishers) -> Path:
 def test_first_run_fetches_checks_and_stores_every_source(baseline) -> None:
     data, extract = baseline
     outcomes = {r.source_id: r.outcome for r in extract.results}
-    assert outcomes == dict.fromkeys(SOURCES, "new")
-    assert len(raw_listing(data)) == 3
-    # Only NBB has a loader (SDMX-JSON); the others are stored and reported as not loadable.
-    assert [e.source_id for e in extract.entries] == ["nbb_regaca38"]
-    assert set(extract.not_loadable) == {"eurostat_employment_rate", "statbel_vat_enterprises"}
-    (entry,) = extract.entries
+    assert outcomes == {
+        **dict.fromkeys(SOURCES, "new"),
+        **dict.fromkeys(NOT_SELECTED, "not-fetched"),
+    }
+    assert len(live_files(data)) == 3
+    # Every format has a loader now: each fetched source's live version goes to the loader,
+    # and each source the build needs but this run did not fetch brings every embedded file.
+    assert not extract.not_loadable
+    snapshot = load_manifest()
+    for source_id in SOURCES:
+        (entry,) = entries_of(extract, source_id)
+        assert entry.path in live_files(data)
+    for source_id in NOT_SELECTED:
+        assert sorted(e.sha256 for e in entries_of(extract, source_id)) == sorted(
+            e.sha256 for e in snapshot.entries(source_id)
+        )
+    assert {
+        e.retrieved_at.date().isoformat()
+        for e in entries_of(extract, "eurostat_gdp_per_inhabitant")
+    } == {"2020-03-06", "2026-11-27"}
+    (entry,) = entries_of(extract, "nbb_regaca38")
     assert entry.attribution == "Source: NBB.Stat"
     assert entry.modelled_series == ()  # a live file is published data, not modelled
     records = [r for r in rs.read_records(data / "raw") if r.get("kind") == "live"]
@@ -277,7 +310,7 @@ def test_revision_is_a_new_vintage(server: FakePublishers, data: Path) -> None:
     versions = rs.live_versions(data / "raw", "nbb_regaca38")
     assert [v.vintage for v in versions] == ["2026-11-01", "2026-11-20"]
     # Every vintage goes to the loader, each dated by when it was first retrieved.
-    assert [e.retrieved_at.date().isoformat() for e in extract.entries] == [
+    assert [e.retrieved_at.date().isoformat() for e in entries_of(extract, "nbb_regaca38")] == [
         "2026-11-01",
         "2026-11-20",
     ]
@@ -330,9 +363,10 @@ def test_first_run_without_any_good_version_falls_back_to_the_snapshot(
         ),
         echo=lambda _line: None,
     )
-    (result,) = extract.results
+    result = only(extract, "nbb_regaca38")
     assert result.outcome == "snapshot" and result.is_fault
-    (entry,) = extract.entries
+    assert [r.source_id for r in extract.faults] == ["nbb_regaca38"]
+    (entry,) = entries_of(extract, "nbb_regaca38")
     assert entry.modelled_series == ("*",)  # the embedded copy stays flagged as modelled
 
 
@@ -375,7 +409,7 @@ def test_manual_source_is_read_from_the_inbox(tmp_path: Path) -> None:
     result = only(third, "rsz_establishments")
     assert result.outcome == "stale" and result.fault.startswith("html:")
     assert "rsz_2025.xlsx" in result.url
-    assert len([p for p in rs.raw_files(data / "raw") if p.suffix == ".xlsx"]) == 1
+    assert len(rs.live_versions(data / "raw", "rsz_establishments")) == 1
 
 
 def test_live_config_rejects_unknown_keys() -> None:
@@ -392,7 +426,7 @@ def test_manual_source_never_dropped_uses_the_embedded_copy(tmp_path: Path) -> N
     entry = {
         "source_id": "rsz_establishments",
         "path": "rsz/establishments.xlsx",
-        "format": "xlsx",
+        "format": "rsz-xlsx",
         "url": "https://www.onss.be/nl/statistieken",
         "retrieved_at": "2026-11-27T00:00:00Z",
         "sha256": rs.sha256_hex(body),
@@ -406,7 +440,7 @@ def test_manual_source_never_dropped_uses_the_embedded_copy(tmp_path: Path) -> N
         "r1",
         config=LiveConfig.from_mapping({"sources": ["rsz_establishments"]}),
         snapshot_dir=snap,
-        loadable_formats={"xlsx"},  # as once the Excel loader is registered
+        loadable_formats={"rsz-xlsx"},  # load RSZ only: this snapshot has no other source
         echo=lambda _line: None,
     )
     result = only(extract, "rsz_establishments")
@@ -446,6 +480,96 @@ def test_source_the_build_needs_but_not_selected_keeps_its_versions(
         echo=lambda _line: None,
     )
     outcomes = {r.source_id: r.outcome for r in extract.results}
-    assert outcomes == {"eurostat_employment_rate": "not-modified", "nbb_regaca38": "not-fetched"}
+    not_fetched = ("nbb_regaca38", "statbel_vat_enterprises", *NOT_SELECTED)
+    assert outcomes == {
+        "eurostat_employment_rate": "not-modified",
+        **dict.fromkeys(not_fetched, "not-fetched"),
+    }
+    # NBB and Statbel keep their stored live versions, the others the embedded copy: the
+    # loader gets exactly what the full run gave it.
     assert extract.entries == baseline[1].entries
     assert not extract.faults
+
+
+def test_yearly_files_fetched_together_are_one_vintage(
+    server: FakePublishers, tmp_path: Path
+) -> None:
+    """Statbel's one ZIP per year: one fetch retrieves them all, one vintage, all loaded."""
+    server.reset()
+    serve_embedded_snapshot(server)
+    snapshot = load_manifest()
+    zips = {
+        e.path.rsplit("_", 1)[-1].split(".")[0]: e
+        for e in snapshot.entries("statbel_vat_enterprises")
+    }
+    data = tmp_path / "data"
+    cfg = LiveConfig.from_mapping(
+        {"sources": ["statbel_vat_enterprises"], "base_urls": server.base_urls(), "http": FAST_HTTP}
+    )
+
+    def fetch(run_id: str, day: int):
+        return extract_live(
+            data, run_id, config=cfg, now=lambda: datetime(2026, 11, day, 3, tzinfo=UTC),
+            echo=lambda _line: None,
+        )  # fmt: skip
+
+    first = fetch("r1", 1)
+    result = only(first, "statbel_vat_enterprises")
+    assert result.outcome == "new" and not first.faults
+    # The catalog's years: every embedded year, 2022 excepted (a known gap).
+    assert sorted(h.path.rsplit("_", 1)[-1] for h in server.hits("statbel_vat_enterprises")) == [
+        f"{year}.zip" for year in sorted(zips)
+    ]
+    versions = rs.live_versions(data / "raw", "statbel_vat_enterprises")
+    assert sorted(v.part for v in versions) == sorted(zips)
+    assert {v.vintage for v in versions} == {"2026-11-01"}  # one vintage, not one per file
+    assert {v.sha256 for v in rs.current_versions(data / "raw", "statbel_vat_enterprises")} == {
+        e.sha256 for e in zips.values()
+    }
+    assert sorted(e.sha256 for e in entries_of(first, "statbel_vat_enterprises")) == sorted(
+        e.sha256 for e in zips.values()
+    )
+
+    # Unchanged: nothing new stored, the same files go to the loader.
+    before = raw_listing(data)
+    again = fetch("r2", 2)
+    assert only(again, "statbel_vat_enterprises").outcome == "unchanged"
+    assert raw_listing(data) == before
+    assert entries_of(again, "statbel_vat_enterprises") == entries_of(
+        first, "statbel_vat_enterprises"
+    )
+
+    # One year's file fails its checks: nothing of this fetch is stored, the last good files
+    # (all of them) are loaded, the source is stale.
+    server.script(
+        "statbel_vat_enterprises", Reply(body=HTML_PAGE, content_type="text/html"), year="2015"
+    )
+    stale = fetch("r3", 3)
+    result = only(stale, "statbel_vat_enterprises")
+    assert result.outcome == "stale" and result.fault.startswith("html:")
+    assert "TF_VAT_NACE_EMPL_2015.zip" in result.url
+    assert raw_listing(data) == before
+    assert entries_of(stale, "statbel_vat_enterprises") == entries_of(
+        first, "statbel_vat_enterprises"
+    )
+
+    # One year revised: a new file for that year only, a new vintage; every file is loaded.
+    with zipfile.ZipFile(io.BytesIO(snapshot.read_bytes(zips["2024"]))) as zf:
+        (member,) = zf.namelist()
+        lines = zf.read(member).decode("utf-8").splitlines()
+    head, _, count = lines[1].rpartition("|")
+    lines[1] = f"{head}|{int(count) + 7}"  # Statbel revises one cell of 2024
+    revised = _zip_with({member: ("\n".join(lines) + "\n").encode("utf-8")})
+    serve_embedded_snapshot(server)
+    server.script("statbel_vat_enterprises", zip_reply(revised), year="2024")
+    rev = fetch("r4", 20)
+    assert only(rev, "statbel_vat_enterprises").outcome == "new"
+    versions = rs.live_versions(data / "raw", "statbel_vat_enterprises")
+    assert [(v.part, v.vintage) for v in versions if v.part == "2024"] == [
+        ("2024", "2026-11-01"),
+        ("2024", "2026-11-20"),
+    ]
+    current = rs.current_versions(data / "raw", "statbel_vat_enterprises")
+    assert len(current) == len(zips)
+    assert rs.sha256_hex(revised) in {v.sha256 for v in current}
+    assert len(entries_of(rev, "statbel_vat_enterprises")) == len(zips) + 1

@@ -13,6 +13,7 @@ import pytest
 from extract.catalog import load_catalog
 from extract.checks import Fingerprint, check_body, compare_fingerprints, safe_unzip
 from extract.http import FetchError
+from extract.snapshot import load_manifest
 from warehouse.config import PROJECT_ROOT
 
 # ../shared beside the clone (or beside the folder of worktrees that holds it).
@@ -118,3 +119,27 @@ def test_no_test_file_is_committed_from_shared() -> None:
     # The captured messages are other projects' files: read from ../shared, never copied in.
     names = {p.name for p in Path(PROJECT_ROOT).rglob("*.json") if ".venv" not in p.parts}
     assert "nbb_sdmx_json_2_0_response_DF_EXR.json" not in names
+
+
+_SNAPSHOT = load_manifest()
+
+
+@pytest.mark.parametrize("entry", _SNAPSHOT.files, ids=lambda e: e.path)
+def test_every_embedded_file_passes_the_live_checks(entry) -> None:
+    """A publisher serving the snapshot's file (every format with a loader) is accepted, with a
+    fingerprint naming its schema; the same file once more compares equal."""
+    dataset = CATALOG.get(entry.source_id)
+    checked = check_body(dataset, URL, _SNAPSHOT.read_bytes(entry), filename=entry.path)
+    assert checked.fingerprint.names and all(checked.fingerprint.names)
+    compare_fingerprints(dataset, URL, checked.fingerprint, checked.fingerprint)
+
+
+def test_be_stat_export_with_a_renamed_column_is_refused() -> None:
+    (entry,) = _SNAPSHOT.entries("statbel_vat_starters")
+    dataset = CATALOG.get(entry.source_id)
+    body = _SNAPSHOT.read_bytes(entry)
+    good = check_body(dataset, URL, body).fingerprint
+    assert good.kind == "columns" and "MS_NUM_VAT_START" in good.names
+    renamed = check_body(dataset, URL, body.replace(b"MS_NUM_VAT_START", b"MS_NUM_START", 1))
+    with pytest.raises(FetchError, match="'MS_NUM_VAT_START' renamed to 'MS_NUM_START'"):
+        compare_fingerprints(dataset, URL, good, renamed.fingerprint)

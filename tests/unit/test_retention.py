@@ -15,7 +15,9 @@ from warehouse.config import DataPaths
 from warehouse.retention import apply_retention
 
 
-def store(paths: DataPaths, body: bytes, day: int, source_id: str = "nbb_regaca38") -> str:
+def store(
+    paths: DataPaths, body: bytes, day: int, source_id: str = "nbb_regaca38", part: str = ""
+) -> str:
     sha = rs.sha256_hex(body)
     rs.store_live(
         paths.raw_store,
@@ -35,6 +37,7 @@ def store(paths: DataPaths, body: bytes, day: int, source_id: str = "nbb_regaca3
         licence="l",
         attribution="Source: NBB.Stat",
         fingerprint=None,
+        part=part,
     )
     return sha
 
@@ -77,6 +80,19 @@ def test_raw_version_a_release_used_is_never_removed(paths: DataPaths) -> None:
     # The removal is recorded, and the version no longer offered to the loader.
     assert never_published not in {v.sha256 for v in rs.live_versions(paths.raw_store)}
     assert any(r.get("kind") == "removed" for r in rs.read_records(paths.raw_store))
+
+
+def test_every_file_of_a_multi_file_last_good_version_is_kept(paths: DataPaths) -> None:
+    """Statbel's yearly ZIPs fetched together are one version: none of them is pruned."""
+    old_2024 = store(paths, b"2024 v1", 1, "statbel_vat_enterprises", "2024")
+    current = [
+        store(paths, f"{year} v1".encode(), 2, "statbel_vat_enterprises", year)
+        for year in ("2023",)
+    ] + [store(paths, b"2024 v2", 2, "statbel_vat_enterprises", "2024")]
+    release_using(paths.published, [])
+    report = apply_retention(paths, prune_raw=True)
+    assert [p.name.split(".")[0] for p in report.removed_raw] == [old_2024]
+    assert {p.name.split(".")[0] for p in rs.raw_files(paths.raw_store)} == set(current)
 
 
 def test_unreadable_release_keeps_every_raw_file(paths: DataPaths) -> None:

@@ -1,6 +1,9 @@
 -- How each figure changed between the vintages of its source: one row per figure and vintage
 -- whose value differs from the vintage before it, beside the value first published. A vintage
--- is the date the warehouse first retrieved a raw version (meta.source_vintages).
+-- is the date the warehouse first retrieved a raw version (meta.source_vintages). Each value
+-- keeps its own status: a revision from an official release to a modelled one (the embedded
+-- snapshot's Eurostat GDP: the real 2020 release, then a modelled current file) is a
+-- legitimate row, and the statuses say what each side is.
 with all_sources as (
     select * from {{ ref('fct_indicator_values_all_sources') }}
 ),
@@ -24,6 +27,10 @@ sequenced as (
             partition by indicator_id, region_code, sector_code, year, source_id
             order by vintage
         ) as previous_value,
+        lag(obs_status) over (
+            partition by indicator_id, region_code, sector_code, year, source_id
+            order by vintage
+        ) as previous_obs_status,
         first_value(vintage) over (
             partition by indicator_id, region_code, sector_code, year, source_id
             order by vintage
@@ -31,7 +38,11 @@ sequenced as (
         first_value(value) over (
             partition by indicator_id, region_code, sector_code, year, source_id
             order by vintage
-        ) as first_published_value
+        ) as first_published_value,
+        first_value(obs_status) over (
+            partition by indicator_id, region_code, sector_code, year, source_id
+            order by vintage
+        ) as first_published_obs_status
     from all_sources
 )
 
@@ -53,7 +64,9 @@ select
     first_published_value,
     value - first_published_value as revision_since_first_abs,
     unit,
-    obs_status
+    obs_status,
+    previous_obs_status,
+    first_published_obs_status
 from sequenced
 where
     previous_vintage is not null
