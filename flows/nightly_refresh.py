@@ -219,6 +219,7 @@ def _run(
     origin = "live publishers" if live else f"snapshot {snapshot_dir}"
     _echo(f"refresh {run.run_id}: data {paths.root}, {origin}")
     faults: list[str] = []
+    stale_sources: list[str] = []
     try:
         _prepare(paths, run.run_id)
         with _stage(run, "extract"):
@@ -227,12 +228,13 @@ def _run(
                     str(paths.root), run.run_id, live_config, snapshot_dir
                 )
                 faults = [r.describe() for r in extracted.faults]
+                stale_sources = [r.source_id for r in extracted.faults]
                 snapshot = extracted.snapshot(run.run_id)
             else:
                 snapshot = extract_task(snapshot_dir, str(paths.raw_store), run.run_id)
             run.snapshot_id = snapshot.snapshot_id
             fault_point("extract")
-            fingerprint = wfp.compute(snapshot.files, run.lock_sha256)
+            fingerprint = wfp.compute(snapshot.files, run.lock_sha256, stale_sources=stale_sources)
         recorded = ops.published_inputs(paths)
         if not force and recorded and recorded.get("fingerprint") == fingerprint.digest:
             return {**_noop(run, paths, fingerprint, recorded), "source_faults": faults}

@@ -1,5 +1,6 @@
 """The inputs of a build, as one fingerprint: the raw files handed to the loader (source and
-sha256 of every entry), the code, the dbt seeds and the lock file.
+sha256 of every entry), the sources that had to fall back on an older version, the code, the
+dbt seeds and the lock file.
 
 Two runs with the same fingerprint build the same warehouse, so the second one is a no-op. The
 fingerprint is computed from the loader's input entries, whichever way they were obtained
@@ -42,6 +43,9 @@ class Fingerprint:
     code_sha256: str
     seeds_sha256: str
     lock_sha256: str | None
+    # Sources whose fetch failed this run (their last good version was used): the build marks
+    # them stale in meta, so a run that turns a source stale, or fresh again, is no no-op.
+    stale_sources: tuple[str, ...] = ()
 
     @property
     def digest(self) -> str:
@@ -56,6 +60,8 @@ class Fingerprint:
             "seeds_sha256": self.seeds_sha256,
             "lock_sha256": self.lock_sha256,
         }
+        if self.stale_sources:  # absent when none: the digest of a clean run stays as it was
+            out["stale_sources"] = list(self.stale_sources)
         if include_digest:
             out["fingerprint"] = self.digest
         return out
@@ -76,6 +82,11 @@ class Fingerprint:
                 out.append(f"source {source}: {_short(old_sha)} -> {_short(new_sha)}")
             else:
                 out.append(f"source {source}: manifest metadata changed")
+        stale, was_stale = set(self.stale_sources), set(other.get("stale_sources") or [])
+        for source in sorted(stale - was_stale):
+            out.append(f"source {source}: stale now (its fetch failed)")
+        for source in sorted(was_stale - stale):
+            out.append(f"source {source}: fresh again")
         for key in ("code_sha256", "seeds_sha256", "lock_sha256"):
             if other.get(key) != getattr(self, key):
                 out.append(f"{key.removesuffix('_sha256')} changed")
@@ -116,9 +127,13 @@ def tree_sha256(globs: Iterable[str], root: Path = PROJECT_ROOT) -> str:
 
 
 def compute(
-    entries: Iterable[Any], lock_sha256: str | None, root: Path = PROJECT_ROOT
+    entries: Iterable[Any],
+    lock_sha256: str | None,
+    root: Path = PROJECT_ROOT,
+    stale_sources: Iterable[str] = (),
 ) -> Fingerprint:
-    """Fingerprint of a build fed with `entries` (objects with .source_id and .sha256)."""
+    """Fingerprint of a build fed with `entries` (objects with .source_id and .sha256), where
+    `stale_sources` fell back on an older version."""
     sources = tuple(
         sorted((str(e.source_id), str(e.sha256), entry_metadata_sha256(e)) for e in entries)
     )
@@ -127,4 +142,5 @@ def compute(
         code_sha256=tree_sha256(CODE_GLOBS, root),
         seeds_sha256=tree_sha256(SEED_GLOBS, root),
         lock_sha256=lock_sha256,
+        stale_sources=tuple(sorted(set(stale_sources))),
     )

@@ -165,6 +165,22 @@ def test_fingerprint_follows_raw_files_code_seeds_and_lock(tmp_path: Path) -> No
     assert "code changed" in wfp.compute(entries, "lock1", root).differences(base.to_json())
 
 
+def test_a_source_turning_stale_or_fresh_is_no_no_op(tmp_path: Path) -> None:
+    # Same bytes (the last good version), but the build marks the source stale in meta.
+    root = tmp_path / "project"
+    (root / "warehouse").mkdir(parents=True)
+    entries = [Entry("nbb", "1" * 64)]
+    fresh = wfp.compute(entries, "lock", root)
+    stale = wfp.compute(entries, "lock", root, stale_sources=["nbb"])
+    assert stale.digest != fresh.digest
+    assert stale.differences(fresh.to_json()) == ["source nbb: stale now (its fetch failed)"]
+    assert fresh.differences(stale.to_json()) == ["source nbb: fresh again"]
+    # Stale two runs running, on the same version: nothing to rebuild.
+    assert wfp.compute(entries, "lock", root, stale_sources=["nbb"]).digest == stale.digest
+    # A clean run's fingerprint is what it was before staleness was recorded.
+    assert "stale_sources" not in fresh.to_json()
+
+
 def test_published_inputs_round_trip(paths: DataPaths) -> None:
     fp = wfp.Fingerprint((("nbb", "a" * 64, "m"),), "c", "s", "l")
     build_file = make_build(paths, "r1", 1)
