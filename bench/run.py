@@ -58,7 +58,8 @@ def plan(scale: int) -> tuple[int, int, int]:
 
 
 def scaled_snapshot(scale: int, target: Path) -> dict:
-    """Write a snapshot folder with an NBB message about `scale` times the embedded one."""
+    """Write a snapshot folder with an NBB message about `scale` times the embedded one, beside
+    the embedded files of the other publishers."""
     manifest = json.loads((SNAPSHOT_DIR / "manifest.json").read_text())
     message = json.loads((SNAPSHOT_DIR / NBB_FILE).read_text())
     extra_regions, extra_branches, extra_years = plan(scale)
@@ -115,7 +116,11 @@ def scaled_snapshot(scale: int, target: Path) -> dict:
     entry = next(f for f in manifest["files"] if f["path"] == NBB_FILE)
     entry["sha256"] = hashlib.sha256(data).hexdigest()
     entry["bytes"] = len(data)
-    manifest["files"] = [entry]
+    # The other publishers' files go along unchanged: the checks need every indicator.
+    for other in manifest["files"]:
+        if other["path"] != NBB_FILE:
+            (target / other["path"]).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(SNAPSHOT_DIR / other["path"], target / other["path"])
     manifest["snapshot_id"] = f"bench-{scale}x"
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2))
     return {
