@@ -167,6 +167,37 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NUTS",
         help="province to show in Table 2 (default: BE22, Limburg)",
     )
+    report = sub.add_parser(
+        "report",
+        parents=[common],
+        help="write the article's figures and tables as an offline HTML page plus PNGs",
+        description=(
+            "Redraw the article's Figures 1-3 and Tables 1-3 from the published warehouse for "
+            "one Flemish province against the Flemish Region: one self-contained HTML page "
+            "(Vega libraries inlined, works offline) and a PNG per figure. Modelled values are "
+            "marked, and the sources' attribution and the build's vintages are listed. The "
+            "folder is replaced only once the new report is complete."
+        ),
+    )
+    report.add_argument(
+        "--region",
+        default="BE22",
+        metavar="NUTS",
+        help="focus province: BE21, BE22 (Limburg, default), BE23, BE24 or BE25",
+    )
+    report.add_argument(
+        "--lang",
+        choices=("nl", "en"),
+        default="nl",
+        help="labels in the article's Dutch (default) or in English",
+    )
+    report.add_argument(
+        "--out",
+        metavar="DIR",
+        help="folder to write index.html and figure_{1,2,3}.png to "
+        "(default: DIR/report/<region>_<lang>/ under the data directory)",
+    )
+    report.add_argument("--no-png", action="store_true", help="write the HTML page only")
     return parser
 
 
@@ -179,6 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "summary": cmd_summary,
         "retention": cmd_retention,
         "rollback": cmd_rollback,
+        "report": cmd_report,
     }
     try:
         return handlers[args.command](args)
@@ -411,6 +443,27 @@ def cmd_summary(args: argparse.Namespace) -> int:
     if not paths.published.is_file():
         raise CliError(f"no published warehouse at {paths.published} (run `limwh refresh`)")
     print(summarize(paths.published, region_code=args.region))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from warehouse.report import ReportDataError, default_out_dir, write_report
+
+    paths = _paths(args)
+    if not paths.published.is_file():
+        raise CliError(f"no published warehouse at {paths.published} (run `limwh refresh`)")
+    region = args.region.upper()
+    out = Path(args.out) if args.out else default_out_dir(paths.root, region, args.lang)
+    try:
+        result = write_report(
+            paths.published, out, region_code=region, lang=args.lang, png=not args.no_png
+        )
+    except ReportDataError as exc:
+        raise CliError(str(exc), 2 if "not a Flemish province" in str(exc) else 1) from exc
+    print(f"report: {region} against the Flemish Region ({args.lang}) from {paths.published}")
+    print(f"  page:  {result.page} ({result.page.stat().st_size:,} bytes, works offline)")
+    for png in result.pngs:
+        print(f"  image: {png}")
     return 0
 
 
