@@ -1,4 +1,5 @@
-"""Prefect flow `nightly_refresh`: extract -> load -> dbt build -> checks -> publish -> summary.
+"""Prefect flow `nightly_refresh`: extract -> load -> dbt build -> checks -> publish -> summary
+-> report.
 
 Write-audit-publish: everything is built in a new file under data/builds/<run_id>/ and swapped
 over the published warehouse only when every stage passed. Any failure leaves the published
@@ -32,13 +33,14 @@ from warehouse.faults import fault_point
 from warehouse.load import load_snapshot_into
 from warehouse.publish import PublishResult, prune_builds, publish, run_lock
 from warehouse.raw_store import store_snapshot
+from warehouse.report import DEFAULT_REGION, default_out_dir, write_report
 from warehouse.summary import summarize
 from warehouse.vintages import write_live_vintages, write_snapshot_vintages
 
 VERBOSE_ENV = "LIMWH_VERBOSE"  # set by `limwh -v`: dbt's full per-node output
 # Before Prefect starts its ephemeral API server (which inherits this environment).
 disable_telemetry()
-STAGES = ("extract", "load", "dbt_build", "expectations", "publish", "summary")
+STAGES = ("extract", "load", "dbt_build", "expectations", "publish", "summary", "report")
 
 
 class RefreshError(RuntimeError):
@@ -149,6 +151,15 @@ def summary_task(published: str) -> str:
     text = summarize(Path(published))
     print(text)
     return text
+
+
+@task(name="report", **_task)
+def report_task(published: str, data_dir: str) -> str:
+    """The article's figures and tables for Limburg, in Dutch, redrawn from the new file."""
+    out = default_out_dir(Path(data_dir), DEFAULT_REGION, "nl")
+    result = write_report(Path(published), out, region_code=DEFAULT_REGION, lang="nl")
+    print(f"  report: {result.page} (+ {len(result.pngs)} PNG figures)")
+    return str(result.page)
 
 
 # --- the stages' work, outside Prefect ----------------------------------------------------
@@ -276,6 +287,12 @@ def _run(
     except Exception as exc:
         # The warehouse is published by now: a summary that cannot print fails nothing.
         _echo(f"  (no summary: {type(exc).__name__}: {exc})")
+    try:
+        with _stage(run, "report"):
+            report_task(str(paths.published), str(paths.root))
+    except Exception as exc:
+        # Likewise: the previous report stays in place; `limwh report` can retry.
+        _echo(f"  WARNING: report not written: {type(exc).__name__}: {exc}")
     run.finished_at = datetime.now(UTC)
     wb.append_run_log(wb.run_log_path(paths), run)
     prune_builds(paths, spare=run.run_id)

@@ -38,7 +38,7 @@ def test_refresh_publishes_the_warehouse(good_run: Refresh, data_dir: Path) -> N
     paths = DataPaths(data_dir)
     assert paths.published.is_file()
     assert not wal_path(paths.published).exists()
-    for stage in ("extract", "load", "dbt_build", "expectations", "publish", "summary"):
+    for stage in ("extract", "load", "dbt_build", "expectations", "publish", "summary", "report"):
         assert f"] {stage} ok" in good_run.stdout, good_run.describe()
 
     con = duckdb.connect(str(paths.published), read_only=True)
