@@ -11,7 +11,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: install run test lint lock snapshot snapshot-check clean serve bench
+.PHONY: install run test lint lock snapshot snapshot-check clean serve bench browser report
 
 install: $(STAMP)
 
@@ -29,8 +29,26 @@ $(STAMP): requirements.lock compat/duckdb-1.1.lock pyproject.toml
 run: install
 	$(BIN)/limwh refresh
 
-test: install lint
+test: install lint browser
 	$(BIN)/python -m pytest
+
+# Headless Chromium for the report's browser test: Debian's package, installed when missing
+# (apt-get as root, or through sudo). Playwright drives it; it never downloads a browser.
+CHROMIUM ?= $(shell command -v chromium || echo /usr/bin/chromium)
+browser:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "installing Debian's chromium package (for the report's browser test)"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			chromium >/dev/null || { echo "could not install chromium"; exit 1; }; \
+	fi
+
+# The article's figures and tables for one province: make report REGION=BE21 REPORT_LANG=en
+REGION ?= BE22
+REPORT_LANG ?= nl
+report: install
+	$(BIN)/limwh report --region $(REGION) --lang $(REPORT_LANG)
 
 lint: install
 	$(BIN)/ruff check extract warehouse flows expectations tests bench
