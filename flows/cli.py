@@ -198,7 +198,63 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: DIR/report/<region>_<lang>/ under the data directory)",
     )
     report.add_argument("--no-png", action="store_true", help="write the HTML page only")
+    query = sub.add_parser(
+        "query",
+        parents=[common],
+        help="run SQL on the published warehouse, read-only; print a table, CSV or JSON",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Run SQL on the published warehouse (DIR/warehouse.duckdb), opened read-only, and\n"
+            "print the result. Unqualified table names resolve in schema marts first, then\n"
+            "meta: `SELECT * FROM fct_indicator_values` reads marts.fct_indicator_values.\n"
+            "Statements that write are refused, and so is everything outside the file: local\n"
+            "files (read_csv, ...), ATTACH, COPY ... TO, INSTALL and LOAD. Several statements\n"
+            "separated by `;` run in order and the last one's result is printed; temporary\n"
+            "tables and macros (CREATE TEMP ...) live in memory for this one command."
+        ),
+        epilog=(
+            "examples:\n"
+            '  limwh query "SELECT region_code, year, value, obs_status FROM fct_gap_to_region\n'
+            "               WHERE indicator_id = 'gva_per_hour' AND sector_code = 'TOTAL'\"\n"
+            "  limwh query -f question.sql --format csv > answer.csv\n"
+            "  echo 'SELECT * FROM dim_region' | limwh query - --format json\n"
+            "\n"
+            "The table rounds DOUBLE values to 4 decimals and cuts text longer than 80\n"
+            "characters; CSV and JSON keep every value whole. NULL is shown as NULL in the\n"
+            "table, an empty field in CSV, null in JSON. Every mart row carries obs_status\n"
+            "(official, provisional or modelled): select it to see what is modelled.\n"
+            "Exit status: 0 ok, 1 the query failed (or no published warehouse), 2 usage error."
+        ),
+    )
+    query.add_argument(
+        "sql", nargs="?", metavar="SQL", help="the SQL to run; `-` reads it from standard input"
+    )
+    query.add_argument(
+        "-f", "--file", metavar="FILE", help="read the SQL from FILE (`-`: standard input)"
+    )
+    query.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="table (aligned text, default), csv (with a header row) or json (a list of objects)",
+    )
+    query.add_argument(
+        "--max-rows",
+        type=_non_negative_int,
+        metavar="N",
+        help="show at most N rows, 0 for all (default: 200 in the table; every row in CSV/JSON)",
+    )
     return parser
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -211,6 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "retention": cmd_retention,
         "rollback": cmd_rollback,
         "report": cmd_report,
+        "query": cmd_query,
     }
     try:
         return handlers[args.command](args)
@@ -464,6 +521,25 @@ def cmd_report(args: argparse.Namespace) -> int:
     print(f"  page:  {result.page} ({result.page.stat().st_size:,} bytes, works offline)")
     for png in result.pngs:
         print(f"  image: {png}")
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from warehouse.query import QueryError, QueryUsageError, read_sql, run
+
+    try:
+        sql = read_sql(args.sql, args.file, sys.stdin)
+        published = _paths(args).published
+        if not published.is_file():
+            raise CliError(f"no published warehouse at {published} (run `limwh refresh`)")
+        run(published, sql, args.format, args.max_rows, sys.stdout, sys.stderr)
+    except QueryUsageError as exc:
+        raise CliError(str(exc), 2) from exc
+    except QueryError as exc:
+        raise CliError(f"query failed: {exc}") from exc
+    except BrokenPipeError:
+        # `limwh query ... | head`: the reader has gone; that is no failure.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
