@@ -77,6 +77,10 @@ def test_every_mart_says_where_its_values_come_from_and_that_they_may_be_modelle
         "Source: Eurostat",
     ):
         assert publisher_attribution in fact["description"]
+    # Each provenance block renders as a paragraph of its own, not run into the text before it.
+    assert "\n\n**Sources:**" in fact["description"]
+    labour = _model(manifest, "int_labour_market__indicators")["description"]
+    assert labour.count("\n\n**Source:**") == 3, labour
     status = fact["columns"]["obs_status"]["description"]
     assert "not an official statistic" in status and "weakest status" in status
 
