@@ -11,7 +11,7 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: install run test lint lock snapshot snapshot-check clean serve bench browser report
+.PHONY: install run test lint lock snapshot snapshot-check clean serve bench browser report docs
 
 install: $(STAMP)
 
@@ -66,6 +66,13 @@ serve: install
 BENCH_SCALES ?= 1,10,100
 bench: install
 	$(BIN)/python bench/run.py --scales $(BENCH_SCALES)
+
+# dbt's documentation as one static page, $(DOCS_DATA_DIR)/docs/index.html (opens from disk, offline).
+# The catalog comes from the published warehouse; without one, a refresh builds it first.
+DOCS_DATA_DIR ?= $(or $(LIMWH_DATA_DIR),data)
+docs: install
+	@test -f "$(DOCS_DATA_DIR)/warehouse.duckdb" || $(BIN)/limwh refresh --data-dir "$(DOCS_DATA_DIR)"
+	$(BIN)/python -m warehouse.docs_site --data-dir "$(DOCS_DATA_DIR)"
 
 # Re-pin every dependency after a change to pyproject.toml.
 lock: install

@@ -982,7 +982,7 @@ def manifest_entry(payload: bytes) -> dict:
         "retrieved_at": RETRIEVED_AT,
         "sha256": hashlib.sha256(payload).hexdigest(),
         "bytes": len(payload),
-        "licence": "NBB.Stat terms of use: free reuse with attribution",
+        "licence": "NBB.Stat terms of use - free reuse provided the source is mentioned",
         "attribution": "Source: NBB.Stat",
         "modelled_series": ["*"],
         "modelled_reason": "Modelled, not official: NBB.Stat is not reachable from the build "

@@ -583,7 +583,8 @@ def rsz_establishments(cal: Calibration) -> list[Output]:
             url="https://www.onss.be/nl/statistieken/publicaties/"
             "verdeling-van-de-arbeidsplaatsen-naar-plaats-van-tewerkstelling",
             payload=xlsx_bytes("Vestigingen Q4", title, rows),
-            licence="RSZ/ONSS statistics - reuse with a clear mention of the source",
+            licence="RSZ/ONSS statistics - reuse with a clear mention of the source; "
+            "processed figures as own processing",
             attribution="Source: RSZ/ONSS (own processing)",
             modelled_series=["*"],
             modelled_reason="Modelled, not official: RSZ's decentralised statistics are an Excel "

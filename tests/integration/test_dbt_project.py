@@ -220,6 +220,8 @@ def one(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
 
 def test_build_succeeds(built: dict) -> None:
     failed = {k: v for k, v in built["statuses"].items() if v not in ("success", "pass", "warn")}
+    # Exposures (the report, the BI exports) are part of the build but run nothing.
+    failed = {k: v for k, v in failed.items() if not (k.startswith("exposure.") and v == "no-op")}
     assert built["result"].exception is None
     assert not failed, failed
     assert built["result"].success
