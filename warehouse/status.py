@@ -67,6 +67,8 @@ class Status:
     schema_changes: list[tuple] = field(default_factory=list)  # of the published release
     published_run_id: str | None = None
     running: str | None = None  # the lock holder's line, while a refresh runs
+    report_page: Path | None = None  # the nightly report (Limburg, Dutch), if written
+    report_run_id: str | None = None
 
     def problems(self) -> list[str]:
         out = []
@@ -140,6 +142,14 @@ class Status:
             out.append(
                 f"BI exports: {self.published.parent / 'exports'} (run {self.exports_run_id})"
             )
+        if self.report_page:
+            behind = (
+                f"; drawn from run {self.report_run_id}, not the published run: "
+                "`limwh report` redraws it"
+                if self.report_run_id != self.published_run_id
+                else ""
+            )
+            out.append(f"report:     {self.report_page}{behind}")
         problems = self.problems()
         out.append("check:      " + ("ok" if not problems else "; ".join(problems)))
         return out
@@ -170,6 +180,12 @@ def collect(paths: DataPaths, now: datetime | None = None) -> Status:
 
     status.published_run_id = published_run_id(paths.published)
     status.running = running_refresh(paths)
+    from warehouse.report import DEFAULT_REGION, PAGE, default_out_dir, report_run_id
+
+    page = default_out_dir(paths.root, DEFAULT_REGION, "nl") / PAGE
+    if page.is_file():
+        status.report_page = page
+        status.report_run_id = report_run_id(page)
     return status
 
 

@@ -166,3 +166,16 @@ def test_report_errors_are_clear(
     assert main(["report", "--data-dir", str(tmp_path / "empty")]) == 1
     err = capsys.readouterr().err
     assert "no published warehouse at" in err and "limwh refresh" in err
+
+
+def test_status_names_the_nightly_report_and_its_run(
+    published: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from warehouse.publish import published_run_id
+    from warehouse.report import report_run_id
+
+    page = published.parent / "report" / "BE22_nl" / "index.html"
+    assert report_run_id(page) == published_run_id(published)
+    assert main(["status", "--data-dir", str(data_dir)]) == 0
+    lines = [x for x in capsys.readouterr().out.splitlines() if x.startswith("report:")]
+    assert lines == [f"report:     {page}"]

@@ -12,7 +12,14 @@ from pathlib import Path
 from warehouse.report.data import ReportDataError, read_report_data
 from warehouse.report.labels import FORMAT_LOCALE, LANGUAGES
 
-__all__ = ["DEFAULT_REGION", "ReportDataError", "ReportResult", "default_out_dir", "write_report"]
+__all__ = [
+    "DEFAULT_REGION",
+    "ReportDataError",
+    "ReportResult",
+    "default_out_dir",
+    "report_run_id",
+    "write_report",
+]
 
 DEFAULT_REGION = "BE22"  # province Limburg
 PAGE = "index.html"
@@ -73,6 +80,18 @@ def write_report(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return ReportResult(out_dir, out_dir / PAGE, tuple(pngs), region_code, lang)
+
+
+def report_run_id(page: Path) -> str | None:
+    """The run whose warehouse a report page was drawn from (None: no page, or no run)."""
+    import re
+
+    try:
+        head = Path(page).read_text(encoding="utf-8")[:4000]
+    except OSError:
+        return None
+    match = re.search(r'<meta name="limwh-run-id" content="([^"]*)">', head)
+    return (match.group(1) or None) if match else None
 
 
 def _swap_in(new: Path, target: Path) -> None:

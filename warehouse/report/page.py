@@ -107,6 +107,7 @@ def render_page(data: ReportData, specs: dict[str, Spec], lang: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="limwh report">
 <meta name="limwh-region" content="{_e(data.region_code)}">
+<meta name="limwh-run-id" content="{_e(run["run_id"] if run else "")}">
 <title>{_e(text(lang, "title", region=region))}</title>
 <style>{_CSS}</style>
 </head>
