@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from expectations import sectors
 from flows.cli import main
 from tests.e2e.conftest import Refresh
 from warehouse.config import PROJECT_ROOT
@@ -19,26 +20,7 @@ pytestmark = pytest.mark.e2e
 README = PROJECT_ROOT / "README.md"
 SECTION = "## Querying the marts"
 STATUSES = {"official", "provisional", "modelled"}
-TABLE_2_CLUSTERS = {
-    "admin_support",
-    "logistics",
-    "social_work",
-    "trade",
-    "education",
-    "consulting_engineering",
-    "human_health",
-    "it_services",
-    "hospitality",
-    "food_industry",
-    "arts_recreation",
-    "advertising_market_research",
-    "agriculture",
-    "construction",
-    "other_manufacturing",
-    "other_non_manufacturing",
-    "public_administration",
-    "automotive",
-}
+TABLE_2_CLUSTERS = set(sectors.TABLE_2_CLUSTERS)
 
 
 def readme_examples() -> dict[str, str]:

@@ -22,19 +22,11 @@ from warehouse.docs_coverage import (
     parse_project,
     source_catalog_mismatches,
 )
+from warehouse.report.data import MARTS
 
 PROJECT = "limburg_warehouse"
-# CONTRACTS: the marts `limwh report` reads.
-REPORT_MARTS = {
-    "article_table_1_key_figures",
-    "article_table_2_employment_by_sector",
-    "article_table_3_manufacturing_subsectors",
-    "article_figure_1_employment_vs_salk",
-    "article_figure_2_labour_market_rates",
-    "article_figure_3_manufacturing_share_by_province",
-    "dim_region",
-    "dim_indicator",
-}
+# The marts `limwh report` reads.
+REPORT_MARTS = set(MARTS)
 
 
 @pytest.fixture(scope="module")

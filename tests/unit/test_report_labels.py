@@ -37,18 +37,3 @@ def test_nothing_inside_a_script_closes_it() -> None:
     assert _script_safe('x = "</script><b>"; y = "</SCRIPT >"') == (
         'x = "<\\/script><b>"; y = "<\\/SCRIPT >"'
     )
-
-
-def test_the_report_exposure_lists_exactly_the_marts_the_report_reads() -> None:
-    import yaml
-
-    from warehouse.config import DBT_PROJECT_DIR
-    from warehouse.report.data import MARTS
-
-    path = DBT_PROJECT_DIR / "models" / "marts" / "_marts__exposures.yml"
-    exposures = {e["name"]: e for e in yaml.safe_load(path.read_text())["exposures"]}
-    refs = {
-        d.removeprefix("ref('").removesuffix("')")
-        for d in exposures["article_report"]["depends_on"]
-    }
-    assert refs == set(MARTS)

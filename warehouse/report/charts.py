@@ -97,26 +97,10 @@ def figure_2(data: ReportData, lang: str) -> Spec:
     """The job-seekers rate and the employment rate, focus province against Flanders."""
     names = {c: data.region_name(c, lang) for c in (data.region_code, REFERENCE_REGION)}
     colours = {names[data.region_code]: FOCUS_COLOUR, names[REFERENCE_REGION]: FLANDERS_COLOUR}
-    job_seekers = [
-        _point(
-            names[r["region_code"]],
-            r["year"],
-            r["job_seekers_rate_18_64"],
-            r["job_seekers_rate_status"],
-        )
-        for r in data.figure_2
-        if r["job_seekers_rate_18_64"] is not None
-    ]
-    employment = [
-        _point(
-            names[r["region_code"]],
-            r["year"],
-            r["employment_rate_20_64"],
-            r["employment_rate_status"],
-        )
-        for r in data.figure_2
-        if r["employment_rate_20_64"] is not None
-    ]
+    job_seekers = _by_region(
+        data.figure_2, names, "job_seekers_rate_18_64", "job_seekers_rate_status"
+    )
+    employment = _by_region(data.figure_2, names, "employment_rate_20_64", "employment_rate_status")
     panels = [
         _lines(
             job_seekers, lang, text(lang, "fig2_job_seekers"), "%", colours, value_format=",.1f"
@@ -149,26 +133,10 @@ def figure_3(data: ReportData, lang: str) -> Spec:
     }
     # The focus province last, so it is drawn on top of the others.
     rows = sorted(data.figure_3, key=lambda r: (r["region_code"] == data.region_code, r["year"]))
-    employees = [
-        _point(
-            names[r["region_code"]],
-            r["year"],
-            r["manufacturing_share_of_employees"],
-            r["employees_share_status"],
-        )
-        for r in rows
-        if r["manufacturing_share_of_employees"] is not None
-    ]
-    gva = [
-        _point(
-            names[r["region_code"]],
-            r["year"],
-            r["manufacturing_share_of_gva"],
-            r["gva_share_status"],
-        )
-        for r in rows
-        if r["manufacturing_share_of_gva"] is not None
-    ]
+    employees = _by_region(
+        rows, names, "manufacturing_share_of_employees", "employees_share_status"
+    )
+    gva = _by_region(rows, names, "manufacturing_share_of_gva", "gva_share_status")
     panels = [
         _lines(
             employees,
@@ -186,6 +154,15 @@ def figure_3(data: ReportData, lang: str) -> Spec:
 
 
 # --- building blocks ----------------------------------------------------------------------
+
+
+def _by_region(rows: list[dict], names: dict[str, str], value: str, status: str) -> list[dict]:
+    """One point per row with a value, its series named after the row's region."""
+    return [
+        _point(names[r["region_code"]], r["year"], r[value], r[status])
+        for r in rows
+        if r[value] is not None
+    ]
 
 
 def _point(series: str, year: int, value: float | None, status: str | None) -> dict:
