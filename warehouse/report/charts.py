@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 
 from warehouse.report.data import REFERENCE_REGION, ReportData
-from warehouse.report.labels import STATUS_MARK, text
+from warehouse.report.labels import fmt_number, text
 
 VEGA_LITE_VERSION = "6.4"  # the version of Altair's schema; vl-convert renders it
 FOCUS_COLOUR = "#0b6e4f"  # the focus province
@@ -50,7 +50,7 @@ def figure_1(data: ReportData, lang: str) -> Spec:
     if scenario_rows:
         net = scenario_rows[0]["salk_net_change_target"]
         target_year = max(r["year"] for r in scenario_rows)
-        scenario = text(lang, "fig1_salk", net=_int(net, lang), target_year=target_year)
+        scenario = text(lang, "fig1_salk", net=fmt_number(net, 0, lang), target_year=target_year)
         level += [
             _point(scenario, r["year"], r["salk_scenario_employees"], r["salk_scenario_status"])
             for r in scenario_rows
@@ -180,8 +180,9 @@ def _lines(
     point_size: int = 36,
 ) -> alt.LayerChart:
     frame = pd.DataFrame(points, columns=["series", "year", "value", "status"])
+    # status_code stays machine-readable (the page counts it); status is the legend's label.
+    frame["status_code"] = frame["status"]
     frame["status"] = [text(lang, f"status_{s}") for s in frame["status"]]
-    frame["mark"] = [_mark_of(s, lang) for s in frame["status"]]
     domain = list(colours)
     colour_scale = alt.Scale(domain=domain, range=[colours[s] for s in domain])
     # Colour and dash share one legend, so a dashed series shows dashed in it.
@@ -261,14 +262,3 @@ def _attribution(data: ReportData, source_ids: list[str]) -> str:
             if v["source_id"] == source_id and v["attribution"] not in seen:
                 seen.append(v["attribution"])
     return "; ".join(seen)
-
-
-def _mark_of(status_label: str, lang: str) -> str:
-    by_label = {text(lang, f"status_{s}"): s for s in STATUSES}
-    return STATUS_MARK[lang][by_label.get(status_label, "modelled")]
-
-
-def _int(value: float | None, lang: str) -> str:
-    from warehouse.report.labels import fmt_number
-
-    return fmt_number(value, 0, lang)

@@ -350,14 +350,10 @@ def _figure(name: str, spec: Spec, data: ReportData, lang: str) -> str:
 def _chart_statuses(spec: Spec) -> Counter[str]:
     """Count the statuses of the points a chart draws (from its inline datasets)."""
     counts: Counter[str] = Counter()
-    by_label = {}
-    for lang in ("nl", "en"):
-        for s in ("official", "provisional", "modelled"):
-            by_label[text(lang, f"status_{s}")] = s
     for rows in spec.get("datasets", {}).values():
         for row in rows:
-            if row.get("value") is not None and row.get("status") in by_label:
-                counts[by_label[row["status"]]] += 1
+            if row["value"] is not None:
+                counts[row["status_code"]] += 1
     return counts
 
 
