@@ -70,7 +70,10 @@ CHECK_NAMES = (
     "counts_provinces_sum_to_flemish_region",
     "other_publishers_series_complete",
     "golden_other_publishers",
+    "golden_figure_2",
 )
+FIGURE_2 = "article_figure_2_labour_market_rates"
+FIGURE_2_RATES = ("job_seekers_rate_18_64", "employment_rate_20_64")
 
 
 def load_breaks(reader: BuildReader, csv_path: Path = BREAKS_CSV) -> tuple[pd.DataFrame, str]:
@@ -447,4 +450,31 @@ def check_golden_other_publishers(
         golden_lookup(reader),
         validator,
         note=f"(Reference: {origin}; Table 1, Figure 2 and the starters' growth.)",
+    )
+
+
+def figure_2_lookup(reader: BuildReader) -> dict[FigureKey, float | None]:
+    """Figure 2's points as the article mart (the one the report draws) holds them."""
+    rows = reader.df(
+        f"select region_code, year, {', '.join(FIGURE_2_RATES)} "
+        f"from {reader.table(FIGURE_2, MARTS)}"
+    )
+    lookup: dict[FigureKey, float | None] = {}
+    for r in rows.to_dict("records"):
+        for rate in FIGURE_2_RATES:
+            lookup[(rate, r["region_code"], "TOTAL", str(int(r["year"])))] = _number(r[rate])
+    return lookup
+
+
+def check_golden_figure_2(
+    reader: BuildReader, validator: GxValidator, csv_path: Path = REFERENCE_CSV
+) -> CheckResult:
+    """The article's Figure 2 points out of the Figure 2 mart itself, not only the facts."""
+    reference, origin = golden_rows(reader, csv_path)
+    return check_golden(
+        "golden_figure_2",
+        reference[reference["published_in"] == "figure_2"],
+        figure_2_lookup(reader),
+        validator,
+        note=f"(Reference: {origin}; marts.{FIGURE_2}.)",
     )

@@ -11,6 +11,7 @@ from expectations.golden import check_golden_regional_accounts, check_golden_tab
 from expectations.growth_check import check_growth_within_bounds
 from expectations.other_publishers import (
     check_counts_provinces_sum_to_region,
+    check_golden_figure_2,
     check_golden_other_publishers,
     check_rates_within_bounds,
     check_series_complete,
@@ -39,6 +40,7 @@ CHECKS: dict[str, Check] = {
     "counts_provinces_sum_to_flemish_region": check_counts_provinces_sum_to_region,
     "other_publishers_series_complete": check_series_complete,
     "golden_other_publishers": check_golden_other_publishers,
+    "golden_figure_2": check_golden_figure_2,
 }
 
 

@@ -177,6 +177,15 @@ def _gaps(facts: pd.DataFrame) -> pd.DataFrame:
     ]
 
 
+def _figure_2(facts: pd.DataFrame) -> pd.DataFrame:
+    """The Figure 2 mart: both rates side by side per region and year."""
+    rates = facts[facts["indicator_id"].isin(["job_seekers_rate_18_64", "employment_rate_20_64"])]
+    wide = rates.pivot_table(
+        index=["region_code", "year"], columns="indicator_id", values="value"
+    ).reset_index()
+    return wide[["region_code", "year", "job_seekers_rate_18_64", "employment_rate_20_64"]]
+
+
 @dataclass
 class Build:
     facts: pd.DataFrame
@@ -188,6 +197,7 @@ class Build:
             ("marts", "fct_indicator_values"): self.facts,
             ("marts", "fct_indicator_changes"): _changes(self.facts),
             ("marts", "fct_gap_to_region"): _gaps(self.facts),
+            ("marts", "article_figure_2_labour_market_rates"): _figure_2(self.facts),
             ("seeds", "ref_article_figures"): pd.read_csv(
                 SEEDS_DIR / "ref_article_figures.csv", dtype={"period": str}
             ),
@@ -329,6 +339,21 @@ def test_a_wrong_value_fails_the_golden_check(
     report = _run(build, build_path)
     assert "golden_other_publishers" in _failing(report)
     assert figure in report["golden_other_publishers"].details
+
+
+def test_a_wrong_point_in_the_figure_2_mart_fails_its_golden_check(build_path: Path) -> None:
+    """The facts are right, but the mart the report draws Figure 2 from is not."""
+    make_build().write(build_path)
+    con = duckdb.connect(str(build_path))
+    con.execute(
+        "update marts.article_figure_2_labour_market_rates "
+        "set job_seekers_rate_18_64 = job_seekers_rate_18_64 * 1.5 "
+        "where region_code = 'BE22' and year = 2015"
+    )
+    con.close()
+    report = run_checks(build_path, only=list(CHECK_NAMES))
+    assert _failing(report) == ["golden_figure_2"]
+    assert "F2.job_seekers_rate.2015" in report["golden_figure_2"].details
 
 
 def test_starters_growth_is_reconciled(build_path: Path) -> None:
