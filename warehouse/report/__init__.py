@@ -56,7 +56,7 @@ def write_report(
         raise ReportDataError(f"language {lang!r} is not one of {', '.join(LANGUAGES)}")
     data = read_report_data(Path(db_file), region_code)
     specs = figure_specs(data, lang)
-    page = render_page(data, specs, lang)
+    page = render_page(data, specs, lang, png=png)
 
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)

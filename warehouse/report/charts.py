@@ -250,9 +250,7 @@ def _figure(n: int, lang: str, title: str, panels: list, points: list[dict], sou
         .configure_view(stroke=None)
         .configure_axis(grid=True, gridColor="#eee")
     )
-    spec = chart.to_dict()
-    spec["usermeta"] = {"figure": n, "statuses": sorted(statuses)}
-    return spec
+    return chart.to_dict()
 
 
 def _attribution(data: ReportData, source_ids: list[str]) -> str:

@@ -62,7 +62,7 @@ footer { margin-top: 3rem; font-size: .85rem; color: #666; }
 """
 
 
-def render_page(data: ReportData, specs: dict[str, Spec], lang: str) -> str:
+def render_page(data: ReportData, specs: dict[str, Spec], lang: str, png: bool = True) -> str:
     counter: Counter[str] = Counter()
     region = data.region_name(data.region_code, lang)
     tables = [
@@ -75,7 +75,7 @@ def render_page(data: ReportData, specs: dict[str, Spec], lang: str) -> str:
     for spec in specs.values():
         for status, n in _chart_statuses(spec).items():
             counter[status] += n
-    figures = [_figure(name, spec, data, lang) for name, spec in specs.items()]
+    figures = [_figure(name, data, lang, png) for name in specs]
     run = data.run
     built = (
         text(lang, "built", run_id=run["run_id"], started=f"{run['started_at']:%Y-%m-%d %H:%M}")
@@ -323,7 +323,7 @@ def _sha_cell(vintage: Row, lang: str) -> str:
 # --- figures ------------------------------------------------------------------------------
 
 
-def _figure(name: str, spec: Spec, data: ReportData, lang: str) -> str:
+def _figure(name: str, data: ReportData, lang: str, png: bool) -> str:
     notes = []
     if name == "figure_1":
         scenario = [r for r in data.figure_1 if r["salk_scenario_employees"] is not None]
@@ -340,10 +340,11 @@ def _figure(name: str, spec: Spec, data: ReportData, lang: str) -> str:
         else:
             notes.append(text(lang, "fig1_no_salk", region=region))
     caption = " ".join(_e(n) for n in notes)
+    link = f' <a href="{name}.png">PNG</a>' if png else ""
     return (
         f'<figure id="{name}"><div class="chart" id="chart-{name}" '
         f'data-vega-spec="spec-{name}"></div>'
-        f'<figcaption>{caption} <a href="{name}.png">PNG</a></figcaption></figure>'
+        f"<figcaption>{caption}{link}</figcaption></figure>"
     )
 
 
