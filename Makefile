@@ -51,8 +51,8 @@ report: install
 	$(BIN)/limwh report --region $(REGION) --lang $(REPORT_LANG)
 
 lint: install
-	$(BIN)/ruff check extract warehouse flows expectations tests bench
-	$(BIN)/ruff format --check extract warehouse flows expectations tests bench
+	$(BIN)/ruff check extract warehouse flows expectations tests bench tools
+	$(BIN)/ruff format --check extract warehouse flows expectations tests bench tools
 	cd dbt_project && ../$(BIN)/sqlfluff lint models tests macros
 
 # The scheduled nightly refresh: a Prefect server on 127.0.0.1:$(PREFECT_PORT) plus the served
@@ -80,13 +80,13 @@ lock: install
 
 # Regenerate the modelled part of the embedded snapshot (deterministic).
 snapshot: install
-	$(BIN)/python -m extract.snapshot_generator.nbb_regional_accounts
-	$(BIN)/python -m extract.snapshot_generator.other_publishers
+	$(BIN)/python -m tools.snapshot_generator.nbb_regional_accounts
+	$(BIN)/python -m tools.snapshot_generator.other_publishers
 
 # Fail unless the committed snapshot is exactly the generator's output.
 snapshot-check: install
-	$(BIN)/python -m extract.snapshot_generator.nbb_regional_accounts --verify
-	$(BIN)/python -m extract.snapshot_generator.other_publishers --verify
+	$(BIN)/python -m tools.snapshot_generator.nbb_regional_accounts --verify
+	$(BIN)/python -m tools.snapshot_generator.other_publishers --verify
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs

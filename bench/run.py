@@ -35,7 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from warehouse.config import DBT_PROJECT_DIR, SNAPSHOT_DIR, TELEMETRY_OFF  # noqa: E402
+from extract.paths import SNAPSHOT_DIR  # noqa: E402
+from warehouse.config import DBT_PROJECT_DIR, TELEMETRY_OFF  # noqa: E402
 
 NBB_FILE = "nbb/BE2_DF_REGACA38_1.0.json"
 TEMPLATE_REGION = "210"  # Antwerpen's series are copied for the generated regions
@@ -190,18 +191,18 @@ def _write_csv(path: Path, fields: list[str], rows: list[dict]) -> None:
 def worker(snapshot_dir: Path, project_dir: Path, work: Path) -> dict:
     """Run the stages' plain functions; print per-stage seconds as JSON."""
     os.environ.update(TELEMETRY_OFF)
-    from extract.snapshot import load_manifest
-    from flows.nightly_refresh import load_raw, run_checks
-    from warehouse import build as wb
-    from warehouse import exports as wx
+    from extract.extraction import extract_snapshot
+    from flows.nightly_refresh import run_checks
+    from warehouse.build.dbt_runner import run_dbt_build
     from warehouse.config import DataPaths
-    from warehouse.dbt_runner import run_dbt_build
-    from warehouse.publish import publish
-    from warehouse.raw_store import store_snapshot
+    from warehouse.load.stage import load_build
+    from warehouse.meta.run_log import new_run_id
+    from warehouse.publish import exports
+    from warehouse.publish.swap import publish
 
     paths = DataPaths(work / "data")
     paths.ensure()
-    run_id = wb.new_run_id()
+    run_id = new_run_id()
     times: dict[str, float] = {}
 
     def timed(name, fn, *args, **kw):
@@ -210,11 +211,9 @@ def worker(snapshot_dir: Path, project_dir: Path, work: Path) -> dict:
         times[name] = round(time.perf_counter() - started, 2)
         return out
 
-    snapshot = timed(
-        "extract", lambda: store_snapshot(load_manifest(snapshot_dir), paths.raw_store, run_id)
-    )
-    build_file = wb.new_build(paths, run_id)
-    loaded = timed("load", load_raw, build_file, snapshot)
+    extracted = timed("extract", extract_snapshot, snapshot_dir, paths.raw_store, run_id)
+    loaded = timed("load", load_build, paths, run_id, extracted, echo=lambda _: None)
+    build_file = loaded.path
     result = timed(
         "dbt_build", run_dbt_build, build_file, project_dir=project_dir, echo=lambda _: None
     )
@@ -224,9 +223,9 @@ def worker(snapshot_dir: Path, project_dir: Path, work: Path) -> dict:
     report = timed("expectations", run_checks, build_file)
 
     def _publish():
-        wx.write_exports(build_file, paths, run_id)
+        exports.write_exports(build_file, paths, run_id)
         publish(build_file, paths)
-        wx.activate(paths, run_id)
+        exports.activate(paths, run_id)
 
     timed("publish", _publish)
     times["bare_duckdb_models"] = bare_models(bare_copy, result.target_path)
@@ -237,7 +236,7 @@ def worker(snapshot_dir: Path, project_dir: Path, work: Path) -> dict:
     )
     return {
         "seconds": times,
-        "raw_rows": sum(f.rows_loaded for f in loaded),
+        "raw_rows": loaded.rows,
         "checks_passed": bool(report.success),
         "failed_checks": [r.name for r in report.failed],
         "max_rss_mib": round(usage / 1024, 1),

@@ -11,19 +11,11 @@ from typing import Any
 
 import yaml
 
-from warehouse.config import CATALOG_PATH, PROJECT_ROOT
+from extract.formats import FORMATS as _REGISTRY
+from extract.paths import CATALOG_PATH, PROJECT_ROOT
 
 PUBLISHERS = ("NBB", "Statbel", "Eurostat", "VDAB", "RSZ")
-FORMATS = (
-    "sdmx-json-2.0",
-    "sdmx-csv",
-    "json-stat-2.0",
-    "statbel-txt-zip",
-    "xlsx",
-    "be-stat-csv",
-    "rsz-xlsx",
-    "arvastat-xlsx",
-)
+FORMATS = tuple(_REGISTRY)  # every format id the registry knows (extract/formats/)
 ACCESS = ("api", "file", "manual")
 CADENCES = ("annual", "semi-annual", "quarterly", "monthly", "irregular")
 INDICATORS = (
@@ -232,10 +224,43 @@ def _dataset(raw: Any, index: int, check: _Check) -> Dataset:
     snapshot = raw["snapshot"]
     if snapshot is not None:
         snapshot = check.relative_path(snapshot, "snapshot", where)
-
     dimensions = None
     if raw.get("dimensions") is not None:
         dimensions = check.text_list(raw, "dimensions", where)
+    parameters = _parameters(raw, where, check, placeholders, dimensions)
+    optional_text = {}
+    for name in ("media_type", "landing_page"):
+        optional_text[name] = check.text(raw, name, where) if raw.get(name) is not None else None
+
+    return Dataset(
+        id=dataset_id,
+        publisher=check.choice(raw, "publisher", where, PUBLISHERS),
+        dataset_id=check.text(raw, "dataset_id", where),
+        title=check.text(raw, "title", where),
+        url_template=url_template,
+        format=check.choice(raw, "format", where, FORMATS),
+        licence=check.text(raw, "licence", where),
+        attribution=check.text(raw, "attribution", where),
+        release_cadence=check.choice(raw, "release_cadence", where, CADENCES),
+        access=check.choice(raw, "access", where, ACCESS),
+        raw_table=raw_table,
+        snapshot=snapshot,
+        indicators=indicators,
+        notes=check.text(raw, "notes", where),
+        dimensions=dimensions,
+        parameters=parameters,
+        media_type=optional_text["media_type"],
+        landing_page=optional_text["landing_page"],
+    )
+
+
+def _parameters(
+    raw: Mapping[str, Any],
+    where: str,
+    check: _Check,
+    placeholders: list[str],
+    dimensions: tuple[str, ...] | None,
+) -> dict[str, str]:
     parameters = raw.get("parameters") or {}
     if not isinstance(parameters, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in parameters.items()
@@ -257,30 +282,7 @@ def _dataset(raw: Any, index: int, check: _Check) -> Dataset:
                 f"field 'parameters' key has {parts} parts, but 'dimensions' lists "
                 f"{len(dimensions)} ({'.'.join(dimensions)})",
             )
-    optional_text = {}
-    for name in ("media_type", "landing_page"):
-        optional_text[name] = check.text(raw, name, where) if raw.get(name) is not None else None
-
-    return Dataset(
-        id=dataset_id,
-        publisher=check.choice(raw, "publisher", where, PUBLISHERS),
-        dataset_id=check.text(raw, "dataset_id", where),
-        title=check.text(raw, "title", where),
-        url_template=url_template,
-        format=check.choice(raw, "format", where, FORMATS),
-        licence=check.text(raw, "licence", where),
-        attribution=check.text(raw, "attribution", where),
-        release_cadence=check.choice(raw, "release_cadence", where, CADENCES),
-        access=check.choice(raw, "access", where, ACCESS),
-        raw_table=raw_table,
-        snapshot=snapshot,
-        indicators=indicators,
-        notes=check.text(raw, "notes", where),
-        dimensions=dimensions,
-        parameters=dict(parameters),
-        media_type=optional_text["media_type"],
-        landing_page=optional_text["landing_page"],
-    )
+    return dict(parameters)
 
 
 def parse_catalog(raw: Any, path: Path) -> Catalog:

@@ -15,7 +15,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from warehouse.config import SNAPSHOT_DIR
+from extract.paths import SNAPSHOT_DIR
 
 MANIFEST_NAME = "manifest.json"
 

@@ -23,7 +23,8 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from warehouse.config import SNAPSHOT_DIR, DataPaths, disable_telemetry
+from extract.paths import SNAPSHOT_DIR
+from warehouse.config import DataPaths, disable_telemetry
 
 DEPLOYMENT_NAME = "nightly"
 FLOW_NAME = "nightly_refresh"

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from extract.paths import SNAPSHOT_DIR
 from extract.snapshot import load_manifest
-from warehouse.config import SNAPSHOT_DIR
 
 NBB_SNAPSHOT_FILE = SNAPSHOT_DIR / "nbb" / "BE2_DF_REGACA38_1.0.json"
 SDMX_JSON = "application/vnd.sdmx.data+json; charset=utf-8; version=2.0.0"

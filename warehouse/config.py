@@ -8,8 +8,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
-SNAPSHOT_DIR = PROJECT_ROOT / "extract" / "snapshot"
-CATALOG_PATH = PROJECT_ROOT / "extract" / "catalog.yaml"
+LOCK_FILE = PROJECT_ROOT / "requirements.lock"
 
 PUBLISHED_BASENAME = "warehouse.duckdb"
 DATA_DIR_ENV = "LIMWH_DATA_DIR"

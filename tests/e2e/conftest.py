@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from warehouse.config import SNAPSHOT_DIR, TELEMETRY_OFF
+from extract.paths import SNAPSHOT_DIR
+from warehouse.config import TELEMETRY_OFF
 
 TIMEOUT = 900
 

@@ -16,13 +16,13 @@ import pytest
 
 from tests.e2e.conftest import Refresh
 from warehouse.config import PUBLISHED_BASENAME, DataPaths
-from warehouse.docs_coverage import (
+from warehouse.read.docs_coverage import (
     column_mismatches,
     database_columns,
     missing_descriptions,
     parse_project,
 )
-from warehouse.docs_site import build_docs_site, remote_assets
+from warehouse.read.docs_site import build_docs_site, remote_assets
 
 pytestmark = pytest.mark.e2e
 
@@ -77,7 +77,7 @@ def test_docs_site_is_one_offline_page_with_manifest_and_catalog(published, tmp_
 
 
 def test_docs_site_without_a_published_warehouse_says_what_to_run(tmp_path: Path):
-    from warehouse.docs_site import DocsError
+    from warehouse.read.docs_site import DocsError
 
     with pytest.raises(DocsError, match=r"no published warehouse at .*limwh refresh"):
         build_docs_site(DataPaths(tmp_path), echo=lambda _line: None)

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from extract import raw_store as rs
 from extract.catalog import load_catalog
 from extract.snapshot import load_manifest
 from tests.e2e.conftest import Refresh, limwh
@@ -34,8 +35,7 @@ from tests.fake_publishers import (
     serve_embedded_snapshot,
     write_live_config,
 )
-from warehouse import raw_store as rs
-from warehouse.publish import file_sha256
+from warehouse.files import file_sha256
 
 pytestmark = pytest.mark.e2e
 

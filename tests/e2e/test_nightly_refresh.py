@@ -14,9 +14,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from extract.paths import SNAPSHOT_DIR
 from tests.e2e.conftest import Refresh, limwh
-from warehouse.config import SNAPSHOT_DIR, DataPaths
-from warehouse.publish import file_sha256, wal_path
+from warehouse.config import DataPaths
+from warehouse.files import file_sha256, wal_path
 
 pytestmark = pytest.mark.e2e
 

@@ -17,7 +17,7 @@ from warehouse.config import DataPaths
 
 pytestmark = pytest.mark.e2e
 
-FACTS_DIR = Path(__file__).resolve().parents[2] / "extract" / "snapshot_generator" / "facts"
+FACTS_DIR = Path(__file__).resolve().parents[2] / "tools" / "snapshot_generator" / "facts"
 REFNIS_TO_NUTS = {10000: "BE21", 20001: "BE24", 30000: "BE25", 40000: "BE23", 70000: "BE22"}
 
 # Figure 2 as the article states it: (column, region, year, printed value).

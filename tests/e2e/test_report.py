@@ -12,7 +12,7 @@ import pytest
 from flows.cli import main
 from tests.e2e.conftest import Refresh
 from warehouse.config import DataPaths
-from warehouse.report.labels import fmt_number
+from warehouse.read.report.labels import fmt_number
 
 pytestmark = pytest.mark.e2e
 
@@ -171,8 +171,8 @@ def test_report_errors_are_clear(
 def test_status_names_the_nightly_report_and_its_run(
     published: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from warehouse.publish import published_run_id
-    from warehouse.report import report_run_id
+    from warehouse.meta.read import published_run_id
+    from warehouse.read.report import report_run_id
 
     page = published.parent / "report" / "BE22_nl" / "index.html"
     assert report_run_id(page) == published_run_id(published)

@@ -7,9 +7,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.build import new_build, storage_version
+from warehouse.build.dbt_runner import DbtBuildError, run_dbt_build
 from warehouse.config import DataPaths
-from warehouse.dbt_runner import DbtBuildError, run_dbt_build
+from warehouse.files import new_build_file as new_build
+from warehouse.files import storage_version
 
 PROFILES = """
 limburg_warehouse:

@@ -17,7 +17,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract.live import LiveConfig, extract_live, inbox_dir
+from extract import raw_store as rs
+from extract.live import extract_live
+from extract.live_config import LiveConfig, inbox_dir
 from extract.snapshot import load_manifest
 from tests.fake_publishers import (
     FAST_HTTP,
@@ -33,10 +35,10 @@ from tests.fake_publishers import (
     statbel_zip,
     zip_reply,
 )
-from warehouse import raw_store as rs
-from warehouse.build import new_build
+from warehouse.build.dbt_project import required_raw_tables
 from warehouse.config import DataPaths
-from warehouse.vintages import write_live_vintages
+from warehouse.files import new_build_file as new_build
+from warehouse.load.vintages import write_live_vintages
 
 SOURCES = ("nbb_regaca38", "eurostat_employment_rate", "statbel_vat_enterprises")
 # The other sources the build needs (every publisher's raw table): not selected here, so they
@@ -47,6 +49,9 @@ NOT_SELECTED = (
     "rsz_establishments",
     "vdab_job_seekers",
 )
+
+# The raw tables the dbt project reads: the flow passes the same set.
+BUILD_NEEDS = required_raw_tables()
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +91,7 @@ def run(fake: FakePublishers, data: Path, run_id: str, day: int = 1, **extra: ob
     return extract_live(
         data,
         run_id,
+        required_raw_tables=BUILD_NEEDS,
         config=config(fake, **extra),
         now=lambda: datetime(2026, 11, day, 3, 0, tzinfo=UTC),
         echo=lambda _line: None,
@@ -358,6 +364,7 @@ def test_first_run_without_any_good_version_falls_back_to_the_snapshot(
     extract = extract_live(
         tmp_path / "data",
         "r1",
+        required_raw_tables=BUILD_NEEDS,
         config=LiveConfig.from_mapping(
             {"sources": ["nbb_regaca38"], "base_urls": server.base_urls(), "http": FAST_HTTP}
         ),
@@ -390,14 +397,18 @@ def _xlsx(header: list[str]) -> bytes:
 def test_manual_source_is_read_from_the_inbox(tmp_path: Path) -> None:
     data = tmp_path / "data"
     cfg = LiveConfig.from_mapping({"sources": ["rsz_establishments"]})
-    first = extract_live(data, "r1", config=cfg, echo=lambda _line: None)
+    first = extract_live(
+        data, "r1", required_raw_tables=BUILD_NEEDS, config=cfg, echo=lambda _line: None
+    )
     assert first.results[0].outcome == "no-file" and not first.results[0].is_fault
 
     inbox = inbox_dir(data, "rsz_establishments")
     inbox.mkdir(parents=True)
     header = ["Provincie", "NACE", "Vestigingseenheden"]
     (inbox / "rsz_2024.xlsx").write_bytes(_xlsx(header))
-    second = extract_live(data, "r2", config=cfg, echo=lambda _line: None)
+    second = extract_live(
+        data, "r2", required_raw_tables=BUILD_NEEDS, config=cfg, echo=lambda _line: None
+    )
     result = only(second, "rsz_establishments")
     assert result.outcome == "new" and result.used is not None
     assert result.used.origin == "inbox" and result.used.raw_path.endswith(".xlsx")
@@ -405,7 +416,9 @@ def test_manual_source_is_read_from_the_inbox(tmp_path: Path) -> None:
 
     # An HTML page saved under an .xlsx name (a login page) is refused and the file kept.
     (inbox / "rsz_2025.xlsx").write_bytes(HTML_PAGE)
-    third = extract_live(data, "r3", config=cfg, echo=lambda _line: None)
+    third = extract_live(
+        data, "r3", required_raw_tables=BUILD_NEEDS, config=cfg, echo=lambda _line: None
+    )
     result = only(third, "rsz_establishments")
     assert result.outcome == "stale" and result.fault.startswith("html:")
     assert "rsz_2025.xlsx" in result.url
@@ -438,6 +451,7 @@ def test_manual_source_never_dropped_uses_the_embedded_copy(tmp_path: Path) -> N
     extract = extract_live(
         tmp_path / "data",
         "r1",
+        required_raw_tables=BUILD_NEEDS,
         config=LiveConfig.from_mapping({"sources": ["rsz_establishments"]}),
         snapshot_dir=snap,
         loadable_formats={"rsz-xlsx"},  # load RSZ only: this snapshot has no other source
@@ -470,6 +484,7 @@ def test_source_the_build_needs_but_not_selected_keeps_its_versions(
     extract = extract_live(
         data,
         "r-subset",
+        required_raw_tables=BUILD_NEEDS,
         config=LiveConfig.from_mapping(
             {
                 "sources": ["eurostat_employment_rate"],
@@ -509,8 +524,8 @@ def test_yearly_files_fetched_together_are_one_vintage(
 
     def fetch(run_id: str, day: int):
         return extract_live(
-            data, run_id, config=cfg, now=lambda: datetime(2026, 11, day, 3, tzinfo=UTC),
-            echo=lambda _line: None,
+            data, run_id, required_raw_tables=BUILD_NEEDS, config=cfg,
+            now=lambda: datetime(2026, 11, day, 3, tzinfo=UTC), echo=lambda _line: None,
         )  # fmt: skip
 
     first = fetch("r1", 1)

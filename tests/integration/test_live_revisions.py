@@ -16,15 +16,20 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract.live import LiveConfig, extract_live
+from extract.live import extract_live
+from extract.live_config import LiveConfig
 from tests.fake_publishers import FAST_HTTP, FakePublishers, nbb_reply, nbb_revised
-from warehouse.build import new_build
+from warehouse.build.dbt_project import required_raw_tables
+from warehouse.build.dbt_runner import run_dbt_build
 from warehouse.config import DataPaths
-from warehouse.dbt_runner import run_dbt_build
-from warehouse.load import load_snapshot_into
-from warehouse.vintages import write_live_vintages
+from warehouse.files import new_build_file as new_build
+from warehouse.load.raw_tables import load_snapshot_into
+from warehouse.load.vintages import write_live_vintages
 
 DELTA = 250.0
+
+# The raw tables the dbt project reads: the flow passes the same set.
+BUILD_NEEDS = required_raw_tables()
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +44,7 @@ def revised_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pa
         extract_live(
             data,
             "r1",
+            required_raw_tables=BUILD_NEEDS,
             config=cfg,
             now=lambda: datetime(2026, 11, 1, 3, tzinfo=UTC),
             echo=lambda _line: None,
@@ -48,6 +54,7 @@ def revised_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pa
         extract = extract_live(
             data,
             "r2",
+            required_raw_tables=BUILD_NEEDS,
             config=cfg,
             now=lambda: datetime(2026, 11, 20, 3, tzinfo=UTC),
             echo=lambda _line: None,
@@ -55,7 +62,7 @@ def revised_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pa
     finally:
         fake.close()
     build = new_build(DataPaths(data), "r2")
-    loaded = load_snapshot_into(build, extract.snapshot("r2"))
+    loaded = load_snapshot_into(build, extract.snapshot())
     # Both NBB vintages, beside every embedded file of the sources this run did not fetch.
     assert [f.source_id for f in loaded].count("nbb_regaca38") == 2
     assert len(loaded) == len(extract.entries)

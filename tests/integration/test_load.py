@@ -14,10 +14,10 @@ import pytest
 
 from extract.catalog import load_catalog
 from extract.errors import SourceFormatError
+from extract.paths import SNAPSHOT_DIR
 from extract.snapshot import SnapshotError, load_manifest
-from warehouse.build import STORAGE_VERSION
-from warehouse.config import SNAPSHOT_DIR
-from warehouse.load import LoadError, load_files_into, load_snapshot_into
+from warehouse.files import STORAGE_VERSION
+from warehouse.load.raw_tables import LoadError, load_files_into, load_snapshot_into
 
 SDMX_PATH = "nbb/BE2_DF_REGACA38_1.0.json"
 RAW_COLUMNS = [

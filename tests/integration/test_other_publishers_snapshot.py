@@ -4,7 +4,7 @@ makes, and the manifest describes every one of them."""
 from __future__ import annotations
 
 from extract.snapshot import load_manifest
-from extract.snapshot_generator import other_publishers
+from tools.snapshot_generator import other_publishers
 
 
 def test_generator_reproduces_the_committed_files_byte_for_byte(capsys):

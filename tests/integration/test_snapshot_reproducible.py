@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extract.snapshot_generator import nbb_regional_accounts
+from tools.snapshot_generator import nbb_regional_accounts
 
 
 def test_generator_reproduces_the_committed_snapshot_byte_for_byte(capsys):

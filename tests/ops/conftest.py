@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from extract.paths import SNAPSHOT_DIR
 from flows.deployment import prefect_server
-from warehouse.config import SNAPSHOT_DIR, TELEMETRY_OFF
+from warehouse.config import TELEMETRY_OFF
 
 TIMEOUT = 900
 

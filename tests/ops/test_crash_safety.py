@@ -18,10 +18,12 @@ import duckdb
 import pytest
 
 from tests.ops.conftest import describe, kill_group, limwh_cmd, run_limwh, wait_for_file
-from warehouse import build as wb
 from warehouse.config import DataPaths
 from warehouse.faults import PAUSE_AT_ENV, POINTS, READY_FILE_ENV
-from warehouse.publish import file_sha256, published_run_id, run_lock, wal_path
+from warehouse.files import file_sha256, wal_path
+from warehouse.meta import run_log
+from warehouse.meta.read import published_run_id
+from warehouse.publish.lock import run_lock
 
 pytestmark = pytest.mark.e2e
 
@@ -135,7 +137,7 @@ def test_sigkill_at_each_stage_leaves_the_published_file_intact(
     assert list(data.rglob("*.wal")) == []
     assert list(data.rglob("*.partial")) == [] and list(data.rglob("*.tmp")) == []
     assert not (killed_run & _run_ids_in_builds(paths)) or point == "publish:after_replace"
-    log = {r["run_id"]: r for r in wb.read_run_log(wb.run_log_path(paths))}
+    log = {r["run_id"]: r for r in run_log.read_run_log(run_log.run_log_path(paths))}
     for run_id in killed_run:
         expected = "published" if point == "publish:after_replace" else "abandoned"
         assert log[run_id]["outcome"] == expected, log[run_id]
@@ -169,7 +171,7 @@ def _run_ids_in_builds(paths: DataPaths) -> set[str]:
 
 
 def _finished_runs(paths: DataPaths) -> set[str]:
-    return {r["run_id"] for r in wb.read_run_log(wb.run_log_path(paths))}
+    return {r["run_id"] for r in run_log.read_run_log(run_log.run_log_path(paths))}
 
 
 def test_noop_refresh_rebuilds_nothing_and_status_says_so(ops_env: dict, data: Path) -> None:

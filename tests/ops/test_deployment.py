@@ -15,7 +15,7 @@ import pytest
 from flows.deployment import DEFAULT_CRON, DEFAULT_TIMEZONE, deployment_parameters
 from tests.ops.conftest import TIMEOUT, kill_group
 from warehouse.config import DataPaths
-from warehouse.publish import published_run_id
+from warehouse.meta.read import published_run_id
 
 pytestmark = pytest.mark.e2e
 

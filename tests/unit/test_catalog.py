@@ -19,7 +19,7 @@ from extract.catalog import (
     CatalogError,
     load_catalog,
 )
-from warehouse.config import CATALOG_PATH, SNAPSHOT_DIR
+from extract.paths import CATALOG_PATH, SNAPSHOT_DIR
 
 EXPECTED_IDS = {
     "nbb_regaca38",

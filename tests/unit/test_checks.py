@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from extract.catalog import load_catalog
-from extract.checks import Fingerprint, check_body, compare_fingerprints, safe_unzip
+from extract.checks import check_body, compare_fingerprints
+from extract.formats.sniffing import Fingerprint, safe_unzip
 from extract.http import FetchError
 from extract.snapshot import load_manifest
 from warehouse.config import PROJECT_ROOT

@@ -12,9 +12,10 @@ import duckdb
 import pytest
 
 from flows.cli import EXIT_FAILED, EXIT_LOCKED, build_parser, main
-from warehouse import build as wb
 from warehouse.config import DataPaths
-from warehouse.publish import file_sha256, publish
+from warehouse.files import file_sha256, new_build_file
+from warehouse.meta import record, run_log
+from warehouse.publish.swap import publish
 
 
 @pytest.mark.parametrize(
@@ -83,7 +84,7 @@ def test_refresh_refused_while_another_holds_the_lock(
         import sys
         from pathlib import Path
         from warehouse.config import DataPaths
-        from warehouse.publish import run_lock
+        from warehouse.publish.lock import run_lock
         with run_lock(DataPaths(Path({str(paths.root)!r})), run_id="cron-run"):
             print("locked", flush=True)
             sys.stdin.readline()
@@ -109,7 +110,7 @@ def test_refresh_refused_while_another_holds_the_lock(
 
 
 def _publish_table_2(paths: DataPaths) -> None:
-    build_file = wb.new_build(paths, "20261127T000000Z_abcdef")
+    build_file = new_build_file(paths, "20261127T000000Z_abcdef")
     con = duckdb.connect(str(build_file))
     con.execute("CREATE SCHEMA marts")
     con.execute(
@@ -128,14 +129,14 @@ def _publish_table_2(paths: DataPaths) -> None:
         """
     )
     con.close()
-    run = wb.RunInfo(
+    run = run_log.RunInfo(
         run_id="20261127T000000Z_abcdef",
         started_at=datetime.now(UTC),
         data_dir=str(paths.root),
         git_sha="deadbeef",
     )
-    run.stages.append(wb.StageTiming("load", run.started_at, run.started_at, "ok"))
-    wb.write_run_meta(build_file, run, previous=paths.published)
+    run.stages.append(run_log.StageTiming("load", run.started_at, run.started_at, "ok"))
+    record.write_run_meta(build_file, run, previous=paths.published)
     publish(build_file, paths)
 
 

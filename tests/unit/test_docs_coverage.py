@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from warehouse.docs_coverage import (
+from warehouse.read.docs_coverage import (
     Gap,
     catalog_datasets,
     column_mismatches,
@@ -22,7 +22,7 @@ from warehouse.docs_coverage import (
     parse_project,
     source_catalog_mismatches,
 )
-from warehouse.report.data import MARTS
+from warehouse.read.report.data import MARTS
 
 PROJECT = "limburg_warehouse"
 # The marts `limwh report` reads.
@@ -174,7 +174,7 @@ def test_a_source_licence_that_disagrees_with_the_catalog_is_reported(manifest):
 
 
 def test_parse_failure_names_the_project(tmp_path: Path):
-    from warehouse.docs_coverage import DocsCoverageError
+    from warehouse.read.docs_coverage import DocsCoverageError
 
     project = tmp_path / "proj"
     project.mkdir()

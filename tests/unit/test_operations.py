@@ -12,14 +12,24 @@ import duckdb
 import pytest
 
 from flows.cli import EXIT_FAILED, main
-from warehouse import build as wb
-from warehouse import exports as wx
-from warehouse import fingerprint as wfp
-from warehouse import operations as ops
-from warehouse import status as ws
 from warehouse.config import DataPaths
-from warehouse.publish import file_sha256, prune_releases, publish, published_run_id, wal_path
-from warehouse.rollback import RollbackError, choose, releases, rollback
+from warehouse.files import file_sha256, new_build_file, wal_path
+from warehouse.load import fingerprint as wfp
+from warehouse.meta import record, run_log
+from warehouse.meta.read import published_inputs, published_run_id
+from warehouse.publish import exports as wx
+from warehouse.publish.recovery import Cleanup, cleanup_after_crashes
+from warehouse.publish.rollback import RollbackError, choose, rollback
+from warehouse.publish.schema_diff import schema_diff
+from warehouse.publish.swap import (
+    KEEP_RELEASES,
+    KEEP_RELEASES_ENV,
+    keep_releases,
+    prune_releases,
+    publish,
+    releases,
+)
+from warehouse.read import status as ws
 
 
 @pytest.fixture
@@ -33,7 +43,7 @@ def make_build(
     paths: DataPaths, run_id: str, value: int, *, extra_column: bool = False, retrieved=None
 ) -> Path:
     """A build with marts.t(value[, note]), raw.source_files and fct_indicator_values."""
-    build_file = wb.new_build(paths, run_id)
+    build_file = new_build_file(paths, run_id)
     con = duckdb.connect(str(build_file))
     con.execute("CREATE SCHEMA marts")
     con.execute("CREATE SCHEMA raw")
@@ -54,22 +64,41 @@ def make_build(
         [retrieved],
     )
     con.close()
-    run = wb.RunInfo(run_id=run_id, started_at=datetime.now(UTC), data_dir=str(paths.root))
-    wb.write_run_meta(build_file, run, previous=paths.published)
+    run = run_log.RunInfo(run_id=run_id, started_at=datetime.now(UTC), data_dir=str(paths.root))
+    record.write_run_meta(build_file, run, previous=paths.published)
     return build_file
+
+
+def record_release(
+    build_file: Path, run_id: str, inputs, paths: DataPaths, log: Path | None = None
+) -> list[dict]:
+    """What publishing records in the build's meta: its inputs, its schema changes against
+    the published file, the runs of the log that never reached a file."""
+    previous = paths.published if paths.published.is_file() else None
+    changes = schema_diff(build_file, previous) if previous else []
+    record.write_build_record(
+        build_file,
+        run_id,
+        inputs,
+        schema_changes=changes,
+        previous=previous,
+        previous_run_id=published_run_id(previous) if previous else None,
+        run_log=log,
+    )
+    return changes
 
 
 def publish_run(paths: DataPaths, run_id: str, value: int, **kw) -> None:
     build_file = make_build(paths, run_id, value, **kw)
-    ops.record_build_meta(build_file, run_id, None, paths.published, wb.run_log_path(paths))
+    record_release(build_file, run_id, None, paths, run_log.run_log_path(paths))
     wx.write_exports(build_file, paths, run_id)
     publish(build_file, paths)
     wx.activate(paths, run_id)
-    wb.append_run_log(wb.run_log_path(paths), _run(paths, run_id, "published"))
+    run_log.append_run_log(run_log.run_log_path(paths), _run(paths, run_id, "published"))
 
 
-def _run(paths: DataPaths, run_id: str, outcome: str, **kw) -> wb.RunInfo:
-    run = wb.RunInfo(run_id=run_id, started_at=datetime.now(UTC), data_dir=str(paths.root))
+def _run(paths: DataPaths, run_id: str, outcome: str, **kw) -> run_log.RunInfo:
+    run = run_log.RunInfo(run_id=run_id, started_at=datetime.now(UTC), data_dir=str(paths.root))
     run.outcome = outcome
     for k, v in kw.items():
         setattr(run, k, v)
@@ -102,27 +131,29 @@ def test_cleanup_removes_killed_builds_and_temporary_files(paths: DataPaths) -> 
     (paths.root / "exports.d" / ".r2.tmp").mkdir()
     before = file_sha256(paths.published)
 
-    cleanup = ops.cleanup_after_crashes(paths, "r3")
+    cleanup = cleanup_after_crashes(paths, "r3", published_run_id(paths.published))
 
     assert cleanup.abandoned == ["r2"] and cleanup.recovered == []
     assert not killed.parent.exists()
     assert len(cleanup.removed) == 3
     assert list(paths.root.rglob("*.partial")) == [] and list(paths.root.rglob("*.wal")) == []
     assert file_sha256(paths.published) == before
-    last = list(wb.read_run_log(wb.run_log_path(paths)))[-1]
+    last = list(run_log.read_run_log(run_log.run_log_path(paths)))[-1]
     assert (last["run_id"], last["outcome"]) == ("r2", "abandoned")
     # Finished runs' folders are left to the normal pruning; a second cleanup finds nothing.
-    assert ops.cleanup_after_crashes(paths, "r4") == ops.Cleanup([], [], [])
+    assert cleanup_after_crashes(paths, "r4", published_run_id(paths.published)) == Cleanup(
+        [], [], []
+    )
 
 
 def test_cleanup_recognises_a_run_killed_after_its_replace(paths: DataPaths) -> None:
     publish_run(paths, "r1", 1)
     build_file = make_build(paths, "r2", 2)
     publish(build_file, paths)  # ... and the process died before logging its outcome
-    cleanup = ops.cleanup_after_crashes(paths, "r3")
+    cleanup = cleanup_after_crashes(paths, "r3", published_run_id(paths.published))
     assert cleanup.recovered == ["r2"] and cleanup.abandoned == []
     assert value_of(paths.published) == 2
-    log = {r["run_id"]: r["outcome"] for r in wb.read_run_log(wb.run_log_path(paths))}
+    log = {r["run_id"]: r["outcome"] for r in run_log.read_run_log(run_log.run_log_path(paths))}
     assert log["r2"] == "published"
     # Its exports were never swapped in: ensure_current brings them in line.
     assert wx.active_run_id(paths) == "r1"
@@ -184,9 +215,9 @@ def test_a_source_turning_stale_or_fresh_is_no_no_op(tmp_path: Path) -> None:
 def test_published_inputs_round_trip(paths: DataPaths) -> None:
     fp = wfp.Fingerprint((("nbb", "a" * 64, "m"),), "c", "s", "l")
     build_file = make_build(paths, "r1", 1)
-    ops.record_build_meta(build_file, "r1", fp, paths.published)
+    record_release(build_file, "r1", fp.build_inputs(), paths)
     publish(build_file, paths)
-    recorded = ops.published_inputs(paths)
+    recorded = published_inputs(paths.published, published_run_id(paths.published))
     assert recorded is not None and recorded["run_id"] == "r1"
     assert recorded["fingerprint"] == fp.digest
     assert fp.differences(recorded) == []
@@ -197,8 +228,8 @@ def test_published_inputs_round_trip(paths: DataPaths) -> None:
 
 def test_schema_diff_is_recorded_in_meta(paths: DataPaths) -> None:
     publish_run(paths, "r1", 1)
-    wb.append_run_log(
-        wb.run_log_path(paths),
+    run_log.append_run_log(
+        run_log.run_log_path(paths),
         _run(paths, "r1b", "failed", failed_stage="expectations", reason="boom"),
     )
     build_file = make_build(paths, "r2", 2, extra_column=True)
@@ -207,7 +238,7 @@ def test_schema_diff_is_recorded_in_meta(paths: DataPaths) -> None:
     con.execute("CREATE TABLE marts.new_mart AS SELECT 1 AS a")
     con.execute("ALTER TABLE marts.t ALTER value TYPE DOUBLE")
     con.close()
-    changes = ops.record_build_meta(build_file, "r2", None, paths.published, wb.run_log_path(paths))
+    changes = record_release(build_file, "r2", None, paths, run_log.run_log_path(paths))
     got = {(c["change"], c["table_name"], c["column_name"]) for c in changes}
     assert got == {
         ("table_added", "new_mart", None),
@@ -259,7 +290,7 @@ def test_rollback_walks_back_through_releases_and_can_be_undone(paths: DataPaths
     # The rolled-away files were kept: roll forward by naming one.
     rollback(paths, to="20261123T000000Z_aaaaa3")
     assert value_of(paths.published) == 3
-    assert [r["outcome"] for r in wb.read_run_log(wb.run_log_path(paths))][-3:] == [
+    assert [r["outcome"] for r in run_log.read_run_log(run_log.run_log_path(paths))][-3:] == [
         "rolled_back"
     ] * 3
 
@@ -330,8 +361,8 @@ def test_status_check_fails_on_a_failed_last_run_or_stale_source(
     publish_run(paths, "r1", 1)
     assert main(["status", "--check", "--data-dir", str(paths.root)]) == 0
     capsys.readouterr()
-    wb.append_run_log(
-        wb.run_log_path(paths),
+    run_log.append_run_log(
+        run_log.run_log_path(paths),
         _run(paths, "r2", "failed", failed_stage="dbt_build", reason="dbt build failed"),
     )
     assert main(["status", "--check", "--data-dir", str(paths.root)]) == EXIT_FAILED
@@ -347,22 +378,22 @@ def test_status_check_fails_on_a_failed_last_run_or_stale_source(
 
 
 def test_keep_releases_is_configurable(paths: DataPaths, monkeypatch) -> None:
-    assert ops.keep_releases() == ops.DEFAULT_KEEP_RELEASES
-    monkeypatch.setenv(ops.KEEP_RELEASES_ENV, "2")
-    assert ops.keep_releases() == 2
+    assert keep_releases() == KEEP_RELEASES
+    monkeypatch.setenv(KEEP_RELEASES_ENV, "2")
+    assert keep_releases() == 2
     for n in range(1, 6):
         publish_run(paths, f"2026112{n}T000000Z_aaaaa{n}", n)
     # publish_run uses the default; the flow passes keep_releases(): prune as it would.
-    prune_releases(paths, ops.keep_releases())
+    prune_releases(paths, keep_releases())
     assert [r.run_id[-1] for r in releases(paths)] == ["3", "4"]
     for bad in ("0", "two"):
-        monkeypatch.setenv(ops.KEEP_RELEASES_ENV, bad)
-        with pytest.raises(ValueError, match=ops.KEEP_RELEASES_ENV):
-            ops.keep_releases()
+        monkeypatch.setenv(KEEP_RELEASES_ENV, bad)
+        with pytest.raises(ValueError, match=KEEP_RELEASES_ENV):
+            keep_releases()
 
 
 def test_status_names_a_running_refresh_and_ignores_a_dead_holder(paths: DataPaths) -> None:
-    from warehouse.publish import run_lock
+    from warehouse.publish.lock import run_lock
 
     publish_run(paths, "r1", 1)
     with run_lock(paths, run_id="r2"):

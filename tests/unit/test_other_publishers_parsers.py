@@ -13,12 +13,14 @@ import pytest
 from openpyxl import Workbook
 
 from extract.errors import SourceFormatError
-from extract.eurostat import parse_json_stat
-from extract.rsz import parse_rsz_establishments
+from extract.formats.arvastat_xlsx import parse_arvastat_job_seekers
+from extract.formats.bestat_csv import parse_bestat_vat_starters
+from extract.formats.json_stat import parse_json_stat
+from extract.formats.rsz_xlsx import parse_rsz_establishments
+from extract.formats.statbel_txt_zip import parse_statbel_vat_zip
+from extract.paths import SNAPSHOT_DIR
 from extract.snapshot import load_manifest
-from extract.statbel import parse_bestat_vat_starters, parse_statbel_vat_zip
-from extract.vdab import parse_arvastat_job_seekers
-from warehouse.config import PROJECT_ROOT, SNAPSHOT_DIR
+from warehouse.config import PROJECT_ROOT
 
 HTML = b"<!DOCTYPE html><html><head><title>Access denied</title></head><body>no</body></html>"
 JSON_STAT_NAME = "eurostat_jsonstat_2_0_response_nama_10r_3empers_2018.json"

@@ -11,18 +11,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse import build as wb
 from warehouse.config import DataPaths
-from warehouse.publish import (
-    PublishError,
-    RunLockedError,
-    file_sha256,
-    list_releases,
-    publish,
-    published_run_id,
-    run_lock,
-    wal_path,
-)
+from warehouse.files import BuildFileError, file_sha256, new_build_file, storage_version, wal_path
+from warehouse.meta import record, run_log
+from warehouse.meta.read import published_run_id
+from warehouse.publish.lock import RunLockedError, run_lock
+from warehouse.publish.swap import PublishError, list_releases, publish
 
 
 @pytest.fixture
@@ -34,13 +28,13 @@ def paths(tmp_path: Path) -> DataPaths:
 
 def make_build(paths: DataPaths, run_id: str, value: int) -> Path:
     """A build file holding marts.t(value), with this run in meta.runs."""
-    build_file = wb.new_build(paths, run_id)
+    build_file = new_build_file(paths, run_id)
     con = duckdb.connect(str(build_file))
     con.execute("CREATE SCHEMA marts")
     con.execute("CREATE TABLE marts.t AS SELECT ? AS value", [value])
     con.close()
-    run = wb.RunInfo(run_id=run_id, started_at=datetime.now(UTC), data_dir=str(paths.root))
-    wb.write_run_meta(build_file, run, previous=paths.published)
+    run = run_log.RunInfo(run_id=run_id, started_at=datetime.now(UTC), data_dir=str(paths.root))
+    record.write_run_meta(build_file, run, previous=paths.published)
     return build_file
 
 
@@ -53,16 +47,16 @@ def read_value(db_file: Path) -> int:
 
 
 def test_new_build_is_readable_by_duckdb_1x(paths: DataPaths) -> None:
-    build_file = wb.new_build(paths, "r1")
+    build_file = new_build_file(paths, "r1")
     assert build_file == paths.builds / "r1" / paths.published.name
-    assert wb.storage_version(build_file) == "v1.0.0"
+    assert storage_version(build_file) == "v1.0.0"
     # Writing with a default (DuckDB 2.0) connection keeps the file's format.
     con = duckdb.connect(str(build_file))
     con.execute("CREATE TABLE t AS SELECT 1 AS a")
     con.close()
-    assert wb.storage_version(build_file) == "v1.0.0"
-    with pytest.raises(wb.BuildError, match="already exists"):
-        wb.new_build(paths, "r1")
+    assert storage_version(build_file) == "v1.0.0"
+    with pytest.raises(BuildFileError, match="already exists"):
+        new_build_file(paths, "r1")
 
 
 def test_publish_swaps_build_over_published(paths: DataPaths) -> None:
@@ -73,7 +67,7 @@ def test_publish_swaps_build_over_published(paths: DataPaths) -> None:
     assert result.release is None
     assert not (paths.builds / "r1" / "warehouse.duckdb").exists()
     assert not wal_path(paths.published).exists()
-    assert wb.storage_version(paths.published) == "v1.0.0"
+    assert storage_version(paths.published) == "v1.0.0"
 
     build2 = make_build(paths, "r2", 2)
     result2 = publish(build2, paths)
@@ -108,7 +102,7 @@ def test_failed_publish_leaves_published_file_unchanged(paths: DataPaths) -> Non
     con = duckdb.connect(str(bad))
     con.execute("CREATE TABLE t AS SELECT 2 AS value")
     con.close()
-    with pytest.raises(wb.BuildError, match="storage version"):
+    with pytest.raises(BuildFileError, match="storage version"):
         publish(bad, paths)
     assert file_sha256(paths.published) == before
     assert bad.exists(), "a failed build is kept for inspection"
@@ -160,7 +154,7 @@ def _hold_lock_in_subprocess(paths: DataPaths) -> subprocess.Popen[str]:
         import sys, time
         from pathlib import Path
         from warehouse.config import DataPaths
-        from warehouse.publish import run_lock
+        from warehouse.publish.lock import run_lock
         with run_lock(DataPaths(Path({str(paths.root)!r})), run_id="holder-run"):
             print("locked", flush=True)
             sys.stdin.readline()
@@ -206,16 +200,16 @@ def test_run_lock_is_reentrant_within_a_process(paths: DataPaths) -> None:
 
 
 def test_run_log_records_failed_runs(paths: DataPaths) -> None:
-    run = wb.RunInfo(run_id="r9", started_at=datetime.now(UTC), data_dir=str(paths.root))
+    run = run_log.RunInfo(run_id="r9", started_at=datetime.now(UTC), data_dir=str(paths.root))
     run.outcome, run.failed_stage, run.reason = "failed", "dbt_build", "boom"
-    wb.append_run_log(wb.run_log_path(paths), run)
-    (last,) = wb.read_run_log(wb.run_log_path(paths))
+    run_log.append_run_log(run_log.run_log_path(paths), run)
+    (last,) = run_log.read_run_log(run_log.run_log_path(paths))
     assert (last["run_id"], last["outcome"], last["failed_stage"]) == ("r9", "failed", "dbt_build")
 
 
 def test_write_check_results(paths: DataPaths) -> None:
     report = pytest.importorskip("expectations.report")
-    build_file = wb.new_build(paths, "r1")
+    build_file = new_build_file(paths, "r1")
     checks = report.CheckReport(
         build_path=build_file,
         results=[
@@ -223,7 +217,7 @@ def test_write_check_results(paths: DataPaths) -> None:
             report.CheckResult("growth_in_range", False, "1 row", [{"x": float("nan")}], 5, 1),
         ],
     )
-    wb.write_check_results(build_file, checks, "r1")
+    record.write_check_results(build_file, checks.to_rows("r1"), "r1")
     con = duckdb.connect(str(build_file), read_only=True)
     rows = con.execute(
         "SELECT check_name, success, failed_row_count FROM meta.check_results ORDER BY 1"

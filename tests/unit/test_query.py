@@ -13,7 +13,7 @@ import pytest
 
 from flows.cli import EXIT_FAILED, main
 from warehouse.config import DataPaths
-from warehouse.query import QueryError, QueryUsageError, read_sql, run_query
+from warehouse.read.query import QueryError, QueryUsageError, read_sql, run_query
 
 VALUES = "marts.fct_indicator_values"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from extract.raw_store import RAW_MANIFEST, raw_relpath, store_snapshot
 from extract.snapshot import SnapshotError, load_manifest
-from warehouse.raw_store import RAW_MANIFEST, raw_relpath, store_snapshot
 
 
 def make_snapshot(root: Path, payload: bytes = b'{"data": 1}') -> Path:
@@ -81,6 +81,8 @@ def test_extract_task_runs_without_prefect(tmp_path: Path) -> None:
     from flows.nightly_refresh import extract_task
 
     root = make_snapshot(tmp_path / "snap")
-    stored = extract_task.fn(str(root), str(tmp_path / "raw"), "run1")
+    stored = extract_task.fn(str(tmp_path), "run1", False, None, str(root))
+    assert stored.mode == "snapshot"
     assert stored.snapshot_id == "test-snapshot"
-    assert stored.root == tmp_path / "raw"
+    assert stored.raw_store == tmp_path / "raw"
+    assert all((tmp_path / "raw" / e.path).is_file() for e in stored.entries)

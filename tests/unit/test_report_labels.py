@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from warehouse.report.labels import TEXT, fmt_number, unit_label
-from warehouse.report.page import _script_safe
+from warehouse.read.report.labels import TEXT, fmt_number, unit_label
+from warehouse.read.report.page import _script_safe
 
 
 @pytest.mark.parametrize(

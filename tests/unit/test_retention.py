@@ -9,10 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from extract import raw_store as rs
 from flows.cli import main
-from warehouse import raw_store as rs
 from warehouse.config import DataPaths
-from warehouse.retention import apply_retention
+from warehouse.publish.retention import apply_retention
 
 
 def store(

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from extract.errors import SourceFormatError
-from extract.sdmx_json import parse_sdmx_json
+from extract.formats.sdmx_json import parse_sdmx_json
 from warehouse.config import PROJECT_ROOT
 
 REFERENCE_FORMATS = PROJECT_ROOT.parent / "shared" / "reference" / "formats"

@@ -10,13 +10,8 @@ from typing import Any
 
 import pytest
 
-from extract.snapshot import (
-    SnapshotError,
-    is_modelled,
-    load_manifest,
-    parse_timestamp,
-)
-from warehouse.config import SNAPSHOT_DIR
+from extract.paths import SNAPSHOT_DIR
+from extract.snapshot import SnapshotError, is_modelled, load_manifest, parse_timestamp
 
 CONTENT = b'{"meta": {}, "data": {}}'
 

@@ -5,14 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from extract.sdmx_json import parse_sdmx_json
+from extract.formats.sdmx_json import parse_sdmx_json
 from extract.snapshot import load_manifest
-from extract.snapshot_generator.calibration import REGIONS, Dataset, load_targets, report
-from extract.snapshot_generator.nbb_regional_accounts import (
-    REFERENCE_CSV,
-    round_preserving_sum,
-)
-from extract.snapshot_generator.structure import (
+from tools.snapshot_generator.calibration import REGIONS, Dataset, load_targets, report
+from tools.snapshot_generator.nbb_regional_accounts import REFERENCE_CSV, round_preserving_sum
+from tools.snapshot_generator.structure import (
     A38_PARENTS,
     ATOM_IDS,
     ATOMS,

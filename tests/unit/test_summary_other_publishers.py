@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.summary import summarize
+from warehouse.read.summary import summarize
 
 
 def _warehouse(path: Path) -> Path:

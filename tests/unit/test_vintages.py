@@ -8,9 +8,9 @@ from pathlib import Path
 import duckdb
 
 from extract.snapshot import load_manifest
-from warehouse.build import new_build
 from warehouse.config import DataPaths
-from warehouse.vintages import write_snapshot_vintages
+from warehouse.files import new_build_file as new_build
+from warehouse.load.vintages import write_snapshot_vintages
 
 
 def test_snapshot_files_are_listed_with_their_vintages(tmp_path: Path) -> None:

@@ -1,0 +1,90 @@
+"""`limwh query`: SQL on the published marts, read-only, as a table, CSV or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from flows.cli.common import EXIT_USAGE, CliError, data_paths
+
+__all__ = ["add_parser", "run"]
+
+
+def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    query = sub.add_parser(
+        "query",
+        parents=[common],
+        help="run SQL on the published warehouse, read-only; print a table, CSV or JSON",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Run SQL on the published warehouse (DIR/warehouse.duckdb), opened read-only, and\n"
+            "print the result. Unqualified table names resolve in schema marts first, then\n"
+            "meta: `SELECT * FROM fct_indicator_values` reads marts.fct_indicator_values.\n"
+            "Statements that write are refused, and so is everything outside the file: local\n"
+            "files (read_csv, ...), ATTACH, COPY ... TO, INSTALL and LOAD. Several statements\n"
+            "separated by `;` run in order and the last one's result is printed; temporary\n"
+            "tables and macros (CREATE TEMP ...) live in memory for this one command."
+        ),
+        epilog=(
+            "examples:\n"
+            '  limwh query "SELECT region_code, year, value, obs_status FROM fct_gap_to_region\n'
+            "               WHERE indicator_id = 'gva_per_hour' AND sector_code = 'TOTAL'\"\n"
+            "  limwh query -f question.sql --format csv > answer.csv\n"
+            "  echo 'SELECT * FROM dim_region' | limwh query - --format json\n"
+            "\n"
+            "The table rounds DOUBLE values to 4 decimals and cuts text longer than 80\n"
+            "characters; CSV and JSON keep every value whole. NULL is shown as NULL in the\n"
+            "table, an empty field in CSV, null in JSON. Every mart row carries obs_status\n"
+            "(official, provisional or modelled): select it to see what is modelled.\n"
+            "Exit status: 0 ok, 1 the query failed (or no published warehouse), 2 usage error."
+        ),
+    )
+    query.add_argument(
+        "sql", nargs="?", metavar="SQL", help="the SQL to run; `-` reads it from standard input"
+    )
+    query.add_argument(
+        "-f", "--file", metavar="FILE", help="read the SQL from FILE (`-`: standard input)"
+    )
+    query.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="table (aligned text, default), csv (with a header row) or json (a list of objects)",
+    )
+    query.add_argument(
+        "--max-rows",
+        type=_non_negative_int,
+        metavar="N",
+        help="show at most N rows, 0 for all (default: 200 in the table; every row in CSV/JSON)",
+    )
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {value}")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    from warehouse.read.query import QueryError, QueryUsageError, read_sql
+    from warehouse.read.query import run as run_query
+
+    try:
+        sql = read_sql(args.sql, args.file, sys.stdin)
+        published = data_paths(args).published
+        if not published.is_file():
+            raise CliError(f"no published warehouse at {published} (run `limwh refresh`)")
+        run_query(published, sql, args.format, args.max_rows, sys.stdout, sys.stderr)
+    except QueryUsageError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from exc
+    except QueryError as exc:
+        raise CliError(f"query failed: {exc}") from exc
+    except BrokenPipeError:
+        # `limwh query ... | head`: the reader has gone; that is no failure.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0

@@ -1,0 +1,1 @@
+"""Development tools. Nothing at run time imports this package."""

@@ -1,0 +1,1 @@
+"""The build stage: dbt (staging, intermediate, marts and their tests) run into a build file."""

@@ -1,0 +1,72 @@
+"""`limwh rollback`: put a kept release back in place of the published warehouse, atomically.
+
+The release is copied into a new build folder and published like any build (CHECKPOINT, fsync,
+os.replace, fsync of the folder), so readers see either the old file or the restored one. The
+file it replaces is kept as a release in turn, so a rollback can itself be undone with
+`limwh rollback --to RUN_ID`.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+
+from warehouse.config import DataPaths
+from warehouse.meta.read import published_run_id
+from warehouse.meta.run_log import append_record, new_run_id, run_log_path
+from warehouse.publish import exports
+from warehouse.publish.swap import PublishResult, Release, keep_releases, publish, releases
+
+
+class RollbackError(RuntimeError):
+    """No release to roll back to; the published file is unchanged."""
+
+
+def choose(paths: DataPaths, to: str | None = None) -> Release:
+    """The release to restore: the one named by `to` (run id or file name), else the newest
+    release built before the published one."""
+    kept = releases(paths)
+    if not kept:
+        raise RollbackError(f"no release kept in {paths.releases}: nothing to roll back to")
+    if to:
+        for r in reversed(kept):
+            if to in (r.run_id, r.path.name, r.path.stem):
+                return r
+        names = ", ".join(r.run_id for r in kept)
+        raise RollbackError(f"no release {to!r} in {paths.releases} (kept: {names})")
+    current = published_run_id(paths.published) if paths.published.is_file() else None
+    older = [r for r in kept if current is None or (r.run_id != current and r.run_id < current)]
+    if not older:
+        raise RollbackError(
+            f"no release older than the published run {current} in {paths.releases}"
+        )
+    return older[-1]
+
+
+def rollback(paths: DataPaths, to: str | None = None) -> tuple[Release, PublishResult]:
+    """Restore a release (call under the run lock). Returns it and the publish result."""
+    release = choose(paths, to)
+    replaced = published_run_id(paths.published) if paths.published.is_file() else None
+    rollback_id = f"{new_run_id()}_rollback"
+    build_file = paths.build_file(rollback_id)
+    build_file.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(release.path, build_file)
+    started = datetime.now(UTC)
+    result = publish(build_file, paths, keep_releases=keep_releases(), published_run_id=replaced)
+    if release.run_id != "unknown":
+        exports.ensure_current(paths, release.run_id)
+    shutil.rmtree(build_file.parent, ignore_errors=True)
+    append_record(
+        run_log_path(paths),
+        {
+            "run_id": rollback_id,
+            "started_at": started.isoformat(),
+            "finished_at": datetime.now(UTC).isoformat(),
+            "outcome": "rolled_back",
+            "reason": f"restored release {release.path.name} (run {release.run_id}) "
+            f"over run {replaced or 'unknown'}",
+            "restored_run_id": release.run_id,
+            "published_sha256": result.sha256,
+        },
+    )
+    return release, result
