@@ -53,6 +53,7 @@ report: install
 lint: install
 	$(BIN)/ruff check extract warehouse flows expectations tests bench tools
 	$(BIN)/ruff format --check extract warehouse flows expectations tests bench tools
+	$(BIN)/lint-imports --no-cache
 	cd dbt_project && ../$(BIN)/sqlfluff lint models tests macros
 
 # The scheduled nightly refresh: a Prefect server on 127.0.0.1:$(PREFECT_PORT) plus the served
