@@ -1,8 +1,14 @@
 """Golden figures: what the article prints must come out of the build, within its tolerance.
 
 Generic part: `reconcile(reference, lookup)` joins reference rows to computed values keyed by
-(indicator, region, sector_id, period); `check_golden` validates the result. Each table only
-supplies a lookup built from its mart (Table 2 here; Tables 1 and 3 follow the same shape).
+(indicator, region, sector_id, period); `check_golden` validates the result. Each check only
+supplies its reference rows and a lookup built from a mart:
+- `golden_table_2`: Table 2 from its article mart;
+- `golden_regional_accounts`: every regional-accounts figure from the fact table its name's
+  suffix points to (expectations.article_figures);
+- `golden_enterprises_and_labour_market`: Table 1, Figure 2 and the starters' growth for the
+  VAT, establishments and labour-market indicators;
+- `golden_figure_2`: Figure 2's points from the Figure 2 mart itself, the one the report draws.
 """
 
 from __future__ import annotations
@@ -15,56 +21,30 @@ from typing import Any
 import great_expectations.expectations as gxe
 import pandas as pd
 
-from expectations.build import MARTS, SEEDS, BuildReader
+from expectations.article_figures import (
+    FLEMISH_REGION,
+    REFERENCE_CSV,
+    FigureKey,
+    article_indicator,
+    label_family,
+    load_reference,
+    parse_indicator,
+    regional_accounts_indicators,
+    sector_labels,
+)
+from expectations.reader import MARTS, BuildReader
 from expectations.report import CheckResult
-from expectations.sectors import TABLE_2_LABELS, TABLE_3_LABELS
+from expectations.sectors import ENTERPRISE_AND_LABOUR_INDICATORS
 from expectations.validation import GxValidator, Rule, fmt
-from warehouse.config import DBT_PROJECT_DIR
 
-REFERENCE_SEED = "ref_article_figures"
-REFERENCE_CSV = DBT_PROJECT_DIR / "seeds" / f"{REFERENCE_SEED}.csv"
-LABELS_SEED = "article_sector_labels"
 FOCUS_REGION = "BE22"
-FLEMISH_REGION = "BE2"
+FACTS = "fct_indicator_values"
+CHANGES = "fct_indicator_changes"
+GAPS = "fct_gap_to_region"
+FIGURE_2 = "article_figure_2_labour_market_rates"
+FIGURE_2_RATES = ("job_seekers_rate_18_64", "employment_rate_20_64")
 # Float noise must not turn "exactly at the tolerance" into a failure.
 EPSILON = 1e-9
-
-FigureKey = tuple[str, str, str, str]  # (indicator, region, sector_id, period)
-
-
-def load_reference(reader: BuildReader, csv_path: Path = REFERENCE_CSV) -> tuple[pd.DataFrame, str]:
-    table = reader.find(REFERENCE_SEED, SEEDS)
-    if table is not None:
-        frame = reader.df(f"select * from {table}")
-        origin = f"build table {table}"
-    elif csv_path.exists():
-        frame = pd.read_csv(csv_path, dtype={"period": str})
-        origin = f"{csv_path.name} (not in the build)"
-    else:
-        raise FileNotFoundError(f"{REFERENCE_SEED} is neither in the build nor at {csv_path}")
-    for column in ("figure_id", "published_in", "indicator", "region", "sector", "period"):
-        frame[column] = frame[column].astype("string").str.strip()
-    for column in ("value", "tolerance"):
-        frame[column] = pd.to_numeric(frame[column]).astype("float64")
-    return frame, origin
-
-
-def sector_labels(reader: BuildReader) -> dict[tuple[str, str], str]:
-    """(label family, Dutch label) -> sector id: the dbt seed if built, else our own copy."""
-    table = reader.find(LABELS_SEED, SEEDS)
-    if table is not None:
-        rows = reader.df(f"select label_family, label_nl, sector_code from {table}")
-        return {(r.label_family, r.label_nl): r.sector_code for r in rows.itertuples()}
-    labels = {("table_2", label): code for label, code in TABLE_2_LABELS.items()}
-    labels.update({("table_3", label): code for label, code in TABLE_3_LABELS.items()})
-    return labels
-
-
-def label_family(published_in: str, indicator: str) -> str:
-    # Reference README: Table 3 rows and the manufacturing shares use Table 3's labels.
-    if published_in == "table_3" or indicator.startswith("share_of_manufacturing_employees"):
-        return "table_3"
-    return "table_2"
 
 
 def reconcile(reference: pd.DataFrame, lookup: Mapping[FigureKey, float | None]) -> pd.DataFrame:
@@ -200,43 +180,6 @@ def check_golden_table_2(
 
 # --- Every figure through the contract's three fact tables -------------------------------------
 
-# The article's indicator suffixes (reference README) -> the fact table and column holding it.
-# Longest suffix first: "_change_pct" must not be read as "_change".
-MEASURES = (
-    ("_avg_annual_growth", "fct_indicator_changes", "cagr_pct"),
-    ("_gap_to_BE2", "fct_gap_to_region", "gap_pct"),
-    ("_change_pct", "fct_indicator_changes", "change_pct"),
-    ("_change", "fct_indicator_changes", None),  # change_abs, or change_ppt for rates
-    ("", "fct_indicator_values", "value"),
-)
-PERCENTAGE_POINTS = "percentage points"
-
-# What the NBB regional accounts answer (issue scope: employment, value added, hours, ratios).
-REGIONAL_ACCOUNTS_INDICATORS = frozenset(
-    {
-        "employees",
-        "hours_worked",
-        "gross_value_added",
-        "gva_per_hour",
-        "gdp_per_inhabitant",
-        "manufacturing_share_of_employees",
-        "manufacturing_share_of_gva",
-        "share_of_manufacturing_employees",
-    }
-)
-
-
-def split_indicator(indicator: str, unit: str) -> tuple[str, str, str]:
-    """Article indicator -> (indicator_id, fact table, column)."""
-    for suffix, table, column in MEASURES:
-        if suffix and not indicator.endswith(suffix):
-            continue
-        base = indicator[: len(indicator) - len(suffix)] if suffix else indicator
-        if column is None:
-            column = "change_ppt" if unit == PERCENTAGE_POINTS else "change_abs"
-        return base, table, column
-    raise AssertionError("unreachable: the empty suffix matches everything")
-
 
 def figure_rows(
     reader: BuildReader, indicator_ids: frozenset[str], csv_path: Path = REFERENCE_CSV
@@ -245,10 +188,10 @@ def figure_rows(
     table or text of the article prints it, with sector_id and where its value is found."""
     reference, origin = load_reference(reader, csv_path)
     rows = reference[reference["tolerance"].notna()].copy()
-    parts = [split_indicator(r.indicator, str(r.unit)) for r in rows.itertuples(index=False)]
-    rows["indicator_id"] = [p[0] for p in parts]
-    rows["fact_table"] = [p[1] for p in parts]
-    rows["fact_column"] = [p[2] for p in parts]
+    parsed = [parse_indicator(r.indicator, str(r.unit)) for r in rows.itertuples(index=False)]
+    rows["indicator_id"] = [p.indicator_id for p in parsed]
+    rows["fact_table"] = [p.fact_table for p in parsed]
+    rows["fact_column"] = [p.fact_column for p in parsed]
     rows = rows[rows["indicator_id"].isin(indicator_ids)].copy()
     labels = sector_labels(reader)
     rows["sector_id"] = [
@@ -305,5 +248,107 @@ def check_golden_regional_accounts(
     reader: BuildReader, validator: GxValidator, csv_path: Path = REFERENCE_CSV
 ) -> CheckResult:
     return check_golden_indicators(
-        "golden_regional_accounts", REGIONAL_ACCOUNTS_INDICATORS, reader, validator, csv_path
+        "golden_regional_accounts", regional_accounts_indicators(), reader, validator, csv_path
+    )
+
+
+# --- The enterprise and labour-market indicators -----------------------------------------------
+
+
+def golden_lookup(reader: BuildReader) -> dict[FigureKey, float | None]:
+    """Computed values of these indicators keyed like the reference rows: the level by year,
+    the changes by span (`_change` is change_ppt for a rate, else change_abs; `_change_pct`,
+    `_avg_annual_growth`), and the gap to the Flemish Region by year."""
+    indicators = list(ENTERPRISE_AND_LABOUR_INDICATORS)
+    lookup: dict[FigureKey, float | None] = {}
+    facts = reader.df(
+        f"""select indicator_id, region_code, sector_code, year, value
+            from {reader.table(FACTS, MARTS)} where list_contains(?, indicator_id)""",
+        [indicators],
+    )
+    for r in facts.itertuples(index=False):
+        key = (r.region_code, r.sector_code, str(int(r.year)))
+        lookup[(article_indicator(r.indicator_id, "level"), *key)] = _number(r.value)
+    changes = reader.df(
+        f"""select indicator_id, region_code, sector_code, from_year, to_year, change_abs,
+                   change_ppt, change_pct, cagr_pct
+            from {reader.table(CHANGES, MARTS)} where list_contains(?, indicator_id)""",
+        [indicators],
+    )
+    for r in changes.itertuples(index=False):
+        key = (r.region_code, r.sector_code, f"{int(r.from_year)}-{int(r.to_year)}")
+        change = _number(r.change_ppt)
+        lookup[(article_indicator(r.indicator_id, "change"), *key)] = (
+            change if change is not None else _number(r.change_abs)
+        )
+        lookup[(article_indicator(r.indicator_id, "change_pct"), *key)] = _number(r.change_pct)
+        lookup[(article_indicator(r.indicator_id, "avg_annual_growth"), *key)] = _number(r.cagr_pct)
+    gaps = reader.df(
+        f"""select indicator_id, region_code, sector_code, year, gap_pct
+            from {reader.table(GAPS, MARTS)}
+            where list_contains(?, indicator_id) and reference_region_code = ?""",
+        [indicators, FLEMISH_REGION],
+    )
+    for r in gaps.itertuples(index=False):
+        key = (r.region_code, r.sector_code, str(int(r.year)))
+        lookup[(article_indicator(r.indicator_id, "gap_to_BE2"), *key)] = _number(r.gap_pct)
+    return lookup
+
+
+def golden_rows(reader: BuildReader, csv_path: Path = REFERENCE_CSV) -> tuple[pd.DataFrame, str]:
+    """The article's checkable rows of Table 1, Figure 2 and the text for these indicators."""
+    reference, origin = load_reference(reader, csv_path)
+    base = reference["indicator"].map(lambda name: parse_indicator(name).indicator_id)
+    rows = reference[
+        reference["published_in"].isin(["table_1", "figure_2", "text"])
+        & base.isin(ENTERPRISE_AND_LABOUR_INDICATORS)
+        & reference["tolerance"].notna()
+    ].copy()
+    labels = sector_labels(reader)
+    rows["sector_id"] = [
+        labels.get((label_family(r.published_in, r.indicator), r.sector), r.sector)
+        if r.sector in ("TOTAL", "C")
+        else labels.get((label_family(r.published_in, r.indicator), r.sector))
+        for r in rows.itertuples(index=False)
+    ]
+    return rows, origin
+
+
+def check_golden_enterprises_and_labour_market(
+    reader: BuildReader, validator: GxValidator, csv_path: Path = REFERENCE_CSV
+) -> CheckResult:
+    reference, origin = golden_rows(reader, csv_path)
+    return check_golden(
+        "golden_enterprises_and_labour_market",
+        reference,
+        golden_lookup(reader),
+        validator,
+        note=f"(Reference: {origin}; Table 1, Figure 2 and the starters' growth.)",
+    )
+
+
+def figure_2_lookup(reader: BuildReader) -> dict[FigureKey, float | None]:
+    """Figure 2's points as the article mart (the one the report draws) holds them."""
+    rows = reader.df(
+        f"select region_code, year, {', '.join(FIGURE_2_RATES)} "
+        f"from {reader.table(FIGURE_2, MARTS)}"
+    )
+    lookup: dict[FigureKey, float | None] = {}
+    for r in rows.to_dict("records"):
+        for rate in FIGURE_2_RATES:
+            lookup[(rate, r["region_code"], "TOTAL", str(int(r["year"])))] = _number(r[rate])
+    return lookup
+
+
+def check_golden_figure_2(
+    reader: BuildReader, validator: GxValidator, csv_path: Path = REFERENCE_CSV
+) -> CheckResult:
+    """The article's Figure 2 points out of the Figure 2 mart itself, not only the facts."""
+    reference, origin = golden_rows(reader, csv_path)
+    return check_golden(
+        "golden_figure_2",
+        reference[reference["published_in"] == "figure_2"],
+        figure_2_lookup(reader),
+        validator,
+        note=f"(Reference: {origin}; marts.{FIGURE_2}.)",
     )

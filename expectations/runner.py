@@ -6,22 +6,25 @@ import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from expectations.build import BuildReader
-from expectations.golden import check_golden_regional_accounts, check_golden_table_2
-from expectations.growth_check import check_growth_within_bounds
-from expectations.other_publishers import (
-    check_counts_provinces_sum_to_region,
-    check_golden_figure_2,
-    check_golden_other_publishers,
+from expectations.bounds import (
+    check_growth_within_bounds,
     check_rates_within_bounds,
-    check_series_complete,
     check_starters_within_stock,
 )
-from expectations.partition_checks import (
+from expectations.completeness import check_series_complete
+from expectations.golden import (
+    check_golden_enterprises_and_labour_market,
+    check_golden_figure_2,
+    check_golden_regional_accounts,
+    check_golden_table_2,
+)
+from expectations.partitions import (
+    check_counts_provinces_sum_to_region,
     check_provinces_sum_to_flemish_region,
     check_table_2_clusters,
     check_table_3_subsectors,
 )
+from expectations.reader import BuildReader
 from expectations.report import CheckReport, CheckResult
 from expectations.validation import GxValidator
 
@@ -38,8 +41,8 @@ CHECKS: dict[str, Check] = {
     "labour_market_rates_within_bounds": check_rates_within_bounds,
     "vat_starters_within_stock": check_starters_within_stock,
     "counts_provinces_sum_to_flemish_region": check_counts_provinces_sum_to_region,
-    "other_publishers_series_complete": check_series_complete,
-    "golden_other_publishers": check_golden_other_publishers,
+    "series_complete": check_series_complete,
+    "golden_enterprises_and_labour_market": check_golden_enterprises_and_labour_market,
     "golden_figure_2": check_golden_figure_2,
 }
 
@@ -76,3 +79,14 @@ def _run_one(name: str, check: Check, reader: BuildReader, validator: GxValidato
                 f" ({Path(where.filename).name}:{where.lineno})"
             ),
         )
+
+
+# The checks of the enterprise and labour-market indicators (Statbel, RSZ, VDAB, Eurostat).
+ENTERPRISE_AND_LABOUR_CHECKS = (
+    "labour_market_rates_within_bounds",
+    "vat_starters_within_stock",
+    "counts_provinces_sum_to_flemish_region",
+    "series_complete",
+    "golden_enterprises_and_labour_market",
+    "golden_figure_2",
+)

@@ -95,3 +95,13 @@ TABLE_3_LABELS = {
     "TOTAL": "TOTAL",
     "C": "C",
 }
+
+# The enterprise and labour-market indicators (Statbel, RSZ, VDAB, Eurostat): their checks
+# cover counts, rates, completeness and the article's Table 1 and Figure 2 figures.
+ENTERPRISE_AND_LABOUR_INDICATORS = (
+    "vat_enterprises",
+    "vat_starters",
+    "establishments_with_staff",
+    "job_seekers_rate_18_64",
+    "employment_rate_20_64",
+)

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from expectations.golden import REGIONAL_ACCOUNTS_INDICATORS, split_indicator
+from expectations.article_figures import parse_indicator, regional_accounts_indicators
 from tests.e2e.conftest import Refresh
 from warehouse.config import DBT_PROJECT_DIR, DataPaths
 
@@ -18,6 +18,14 @@ pytestmark = pytest.mark.e2e
 
 SEEDS = DBT_PROJECT_DIR / "seeds"
 REGIONS = ("BE2", "BE21", "BE22", "BE23", "BE24", "BE25")
+
+REGIONAL_ACCOUNTS_INDICATORS = regional_accounts_indicators()
+
+
+def split_indicator(indicator: str, unit: str) -> tuple[str, str, str]:
+    """The article indicator's id, fact table and column, as the golden checks read it."""
+    parsed = parse_indicator(indicator, unit)
+    return parsed.indicator_id, parsed.fact_table, parsed.fact_column
 
 
 def _csv(name: str) -> list[dict[str, str]]:
@@ -95,7 +103,7 @@ def test_figure_comes_out_of_the_fact_tables(published, row):
     assert status == "modelled"  # the embedded NBB snapshot is modelled throughout
 
 
-# All 13 rows of Table 1, the other publishers' rows included.
+# All 13 rows of Table 1, the enterprise and labour-market rows included.
 TABLE_1 = [r for r in _csv("ref_article_figures.csv") if r["published_in"] == "table_1"]
 
 

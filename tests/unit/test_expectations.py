@@ -289,10 +289,10 @@ def _failing(report: CheckReport) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def _regional_accounts_checks_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """These builds hold NBB data only: the other publishers' checks have their own builds
-    (tests/unit/test_expectations_other_publishers.py)."""
+    """These builds hold NBB data only: the enterprise and labour-market checks have their own
+    builds (tests/unit/test_expectations_enterprise_and_labour.py)."""
     from expectations import runner
-    from expectations.other_publishers import CHECK_NAMES
+    from expectations.runner import ENTERPRISE_AND_LABOUR_CHECKS as CHECK_NAMES
 
     kept = {name: check for name, check in runner.CHECKS.items() if name not in CHECK_NAMES}
     monkeypatch.setattr(runner, "CHECKS", kept)

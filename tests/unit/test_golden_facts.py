@@ -12,11 +12,19 @@ import pandas as pd
 import pytest
 
 from expectations import run_checks
-from expectations.golden import REGIONAL_ACCOUNTS_INDICATORS, split_indicator
+from expectations.article_figures import parse_indicator, regional_accounts_indicators
 from warehouse.config import DBT_PROJECT_DIR
 
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 CHECK = "golden_regional_accounts"
+
+REGIONAL_ACCOUNTS_INDICATORS = regional_accounts_indicators()
+
+
+def split_indicator(indicator: str, unit: str) -> tuple[str, str, str]:
+    """The article indicator's id, fact table and column, as the golden checks read it."""
+    parsed = parse_indicator(indicator, unit)
+    return parsed.indicator_id, parsed.fact_table, parsed.fact_column
 
 
 def test_split_indicator_reads_the_suffixes() -> None:

@@ -44,7 +44,7 @@ def summarize(db_file: Path, region_code: str = FOCUS_REGION) -> str:
             lines.append(f"(no marts.{TABLE_2} in this file)")
         if FACTS in marts:
             lines.append("")
-            lines += other_indicator_lines(con, region_code)
+            lines += enterprise_and_labour_lines(con, region_code)
     finally:
         con.close()
     return "\n".join(lines)
@@ -120,8 +120,9 @@ _KEY_FIGURE_COLUMNS = (
 
 
 FACTS = "fct_indicator_values"
-# The other publishers' indicators: (indicator_id, label, sector_code, unit shown, digits).
-OTHER_INDICATORS = (
+# The enterprise and labour-market indicators:
+# (indicator_id, label, sector_code, unit shown, digits).
+ENTERPRISE_AND_LABOUR_INDICATORS = (
     ("vat_enterprises", "VAT-liable enterprises (Statbel)", "TOTAL", "", 0),
     ("vat_starters", "VAT starters (Statbel)", "TOTAL", "", 0),
     ("establishments_with_staff", "establishments with staff (RSZ)", "TOTAL", "", 0),
@@ -130,7 +131,7 @@ OTHER_INDICATORS = (
 )
 
 
-def other_indicator_lines(con: duckdb.DuckDBPyConnection, region_code: str) -> list[str]:
+def enterprise_and_labour_lines(con: duckdb.DuckDBPyConnection, region_code: str) -> list[str]:
     """The latest year of each non-NBB indicator for the region and the Flemish Region, with
     the status of each value."""
     rows = con.execute(
@@ -152,12 +153,18 @@ def other_indicator_lines(con: duckdb.DuckDBPyConnection, region_code: str) -> l
         from v join latest using (indicator_id, year)
         group by all
         """,
-        [[i[0] for i in OTHER_INDICATORS], region_code, region_code, region_code, region_code],
+        [
+            [i[0] for i in ENTERPRISE_AND_LABOUR_INDICATORS],
+            region_code,
+            region_code,
+            region_code,
+            region_code,
+        ],
     ).fetchall()
     found = {(r[0], r[1]): r for r in rows}
     table = [["indicator", "year", region_code, "Flemish Region", "status"]]
     statuses: set[str] = set()
-    for indicator, label, sector, unit, digits in OTHER_INDICATORS:
+    for indicator, label, sector, unit, digits in ENTERPRISE_AND_LABOUR_INDICATORS:
         row = found.get((indicator, sector))
         if row is None:
             table.append([label, "-", "-", "-", "-"])

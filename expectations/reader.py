@@ -14,6 +14,7 @@ RAW = ("raw", "main_raw")
 MARTS = ("marts", "main_marts")
 SEEDS = ("seeds", "main_seeds")
 META = ("meta", "main_meta")
+FLEMISH_REGIONS = ("BE2", "BE21", "BE22", "BE23", "BE24", "BE25")
 
 
 class MissingTableError(LookupError):
@@ -65,3 +66,22 @@ class BuildReader:
             return cursor.execute(sql, params or []).df()
         finally:
             cursor.close()
+
+
+def indicator_values(
+    reader: BuildReader,
+    indicators: tuple[str, ...],
+    regions: tuple[str, ...] = FLEMISH_REGIONS,
+) -> pd.DataFrame:
+    """fct_indicator_values of some indicators, for the Flemish Region and its provinces."""
+    fact = reader.table("fct_indicator_values", MARTS)
+    frame = reader.df(
+        f"""select indicator_id, region_code, sector_code, year, value, obs_status, source_id
+            from {fact}
+            where list_contains(?, indicator_id) and list_contains(?, region_code)
+            order by indicator_id, region_code, sector_code, year""",
+        [list(indicators), list(regions)],
+    )
+    frame["year"] = frame["year"].astype("int64")
+    frame["value"] = frame["value"].astype("float64")
+    return frame

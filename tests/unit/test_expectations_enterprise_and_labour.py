@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from expectations import CheckReport, run_checks
-from expectations.other_publishers import CHECK_NAMES
+from expectations.runner import ENTERPRISE_AND_LABOUR_CHECKS as CHECK_NAMES
 from warehouse.config import DBT_PROJECT_DIR
 
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
@@ -245,7 +245,10 @@ def test_consistent_build_passes(build_path: Path) -> None:
     assert report.success, report.summary()
     assert [r.name for r in report.results] == list(CHECK_NAMES)
     assert all(r.rows_checked > 0 for r in report.results)
-    assert "40 published figures checked, all pass" in report["golden_other_publishers"].details
+    assert (
+        "40 published figures checked, all pass"
+        in report["golden_enterprises_and_labour_market"].details
+    )
 
 
 def test_rate_above_100_fails_the_rate_check(build_path: Path) -> None:
@@ -308,8 +311,8 @@ def test_missing_year_fails_completeness(build_path: Path) -> None:
     gone = _cell(build.facts, "establishments_with_staff", "BE23", "TOTAL", 2016)
     build.facts = build.facts[~gone]
     report = _run(build, build_path)
-    assert "other_publishers_series_complete" in _failing(report)
-    result = report["other_publishers_series_complete"]
+    assert "series_complete" in _failing(report)
+    result = report["series_complete"]
     assert "establishments_with_staff BE23 TOTAL 2008-2024: missing 2016" in result.details
 
 
@@ -317,8 +320,8 @@ def test_the_vat_gap_needs_its_seed_row(build_path: Path) -> None:
     build = make_build()
     build.breaks = build.breaks[build.breaks["flag_id"] != "vat_stock_2022_missing"]
     report = _run(build, build_path)
-    assert _failing(report) == ["other_publishers_series_complete"]
-    result = report["other_publishers_series_complete"]
+    assert _failing(report) == ["series_complete"]
+    result = report["series_complete"]
     assert result.failed_row_count == 12  # 6 regions x TOTAL and C
     assert "missing 2022" in result.details
 
@@ -337,8 +340,8 @@ def test_a_wrong_value_fails_the_golden_check(
     build = make_build()
     build.facts.loc[_cell(build.facts, indicator, region, "TOTAL", year), "value"] += delta
     report = _run(build, build_path)
-    assert "golden_other_publishers" in _failing(report)
-    assert figure in report["golden_other_publishers"].details
+    assert "golden_enterprises_and_labour_market" in _failing(report)
+    assert figure in report["golden_enterprises_and_labour_market"].details
 
 
 def test_a_wrong_point_in_the_figure_2_mart_fails_its_golden_check(build_path: Path) -> None:
@@ -361,6 +364,6 @@ def test_starters_growth_is_reconciled(build_path: Path) -> None:
     hit = (build.facts["indicator_id"] == "vat_starters") & (build.facts["region_code"] == "BE22")
     build.facts.loc[hit & (build.facts["year"] == 2023), "value"] *= 1.02
     report = _run(build, build_path)
-    assert "golden_other_publishers" in _failing(report)
-    details = report["golden_other_publishers"].details
+    assert "golden_enterprises_and_labour_market" in _failing(report)
+    details = report["golden_enterprises_and_labour_market"].details
     assert "X.vat_starters_growth.2018-2023 " in details

@@ -10,8 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from expectations.build import BuildReader
-from expectations.other_publishers import CHECK_NAMES, golden_lookup, golden_rows
+from expectations.golden import golden_lookup, golden_rows
+from expectations.reader import BuildReader
+from expectations.runner import ENTERPRISE_AND_LABOUR_CHECKS as CHECK_NAMES
 from tests.e2e.conftest import Refresh
 from warehouse.config import DataPaths
 

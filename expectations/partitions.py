@@ -1,4 +1,6 @@
-"""Totals are the sum of their parts: raw totals (never recomputed downstream) against parts."""
+"""Totals are the sum of their parts: the raw totals NBB publishes (never recomputed downstream)
+against the article's clusters and the provinces; and, for the counts of Statbel and RSZ,
+the provinces against the Flemish Region."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from typing import Any
 
 import great_expectations.expectations as gxe
 
-from expectations.build import MARTS, RAW, BuildReader
+from expectations.reader import FLEMISH_REGIONS, MARTS, RAW, BuildReader
 from expectations.report import CheckResult
 from expectations.sectors import (
     FLEMISH_PROVINCE_NUTS,
@@ -199,4 +201,68 @@ def check_provinces_sum_to_flemish_region(
         describe,
         noun="item-branch-years",
         note=note,
+    )
+
+
+# --- counts: provinces against the Flemish Region -------------------------------------------
+
+COUNTS = ("vat_enterprises", "vat_starters", "establishments_with_staff")
+
+# Counts are whole numbers: provinces and region may only differ by rounding noise.
+COUNT_SLACK = 0.5
+
+
+def check_counts_provinces_sum_to_region(
+    reader: BuildReader, validator: GxValidator
+) -> CheckResult:
+    fact = reader.table(FACT_TABLE, MARTS)
+    region, *province_codes = FLEMISH_REGIONS
+    provinces = ", ".join(f"'{p}'" for p in province_codes)
+    df = reader.df(
+        f"""select indicator_id, sector_code, year,
+                   sum(value) filter (where region_code = '{region}') as region_value,
+                   count(value) filter (where region_code = '{region}') as n_region,
+                   coalesce(sum(value) filter (where region_code in ({provinces})), 0)
+                       as provinces_sum,
+                   count(value) filter (where region_code in ({provinces})) as n_provinces
+            from {fact}
+            where list_contains(?, indicator_id)
+            group by all
+            order by indicator_id, sector_code, year""",
+        [list(COUNTS)],
+    )
+    for column in ("region_value", "provinces_sum"):
+        df[column] = df[column].astype("float64")
+    df["abs_diff"] = (df["provinces_sum"] - df["region_value"]).abs()
+    df["allowed_diff"] = COUNT_SLACK
+    rules = [
+        Rule(
+            "every count indicator present",
+            gxe.ExpectColumnDistinctValuesToEqualSet(column="indicator_id", value_set=list(COUNTS)),
+        ),
+        Rule(
+            "the Flemish Region has a value",
+            gxe.ExpectColumnValuesToBeBetween(column="n_region", min_value=1, max_value=1),
+        ),
+        Rule(
+            f"|provinces - BE2| <= {COUNT_SLACK}",
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="allowed_diff", column_B="abs_diff", or_equal=True
+            ),
+        ),
+    ]
+
+    def describe(row: dict[str, Any]) -> str:
+        return (
+            f"{row['indicator_id']} {row['sector_code']} {row['year']}: provinces"
+            f" {fmt(row['provinces_sum'], 0)} ({row['n_provinces']} with a value) vs BE2"
+            f" {fmt(row['region_value'], 0)}"
+        )
+
+    return validator.validate(
+        "counts_provinces_sum_to_flemish_region",
+        df,
+        rules,
+        describe,
+        noun="indicator-sector-years",
     )
