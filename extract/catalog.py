@@ -18,6 +18,17 @@ PUBLISHERS = ("NBB", "Statbel", "Eurostat", "VDAB", "RSZ")
 FORMATS = tuple(_REGISTRY)  # every format id the registry knows (extract/formats/)
 ACCESS = ("api", "file", "manual")
 CADENCES = ("annual", "semi-annual", "quarterly", "monthly", "irregular")
+# Days between releases, and after how many days without a new file a source is stale (the
+# publishers' release dates drift by some weeks). dbt's source freshness and `limwh status`
+# both use these.
+CADENCE_DAYS = {"monthly": 31, "quarterly": 92, "semi-annual": 183, "annual": 365, "irregular": 730}
+STALE_AFTER_DAYS = {
+    "monthly": 31 + 14,
+    "quarterly": 92 + 30,
+    "semi-annual": 183 + 45,
+    "annual": 365 + 60,
+    "irregular": 2 * 365,
+}
 INDICATORS = (
     "employees",
     "hours_worked",
@@ -57,9 +68,11 @@ _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 __all__ = [
     "ACCESS",
     "CADENCES",
+    "CADENCE_DAYS",
     "FORMATS",
     "INDICATORS",
     "PUBLISHERS",
+    "STALE_AFTER_DAYS",
     "Catalog",
     "CatalogError",
     "Dataset",
@@ -92,6 +105,11 @@ class Dataset:
     parameters: Mapping[str, str] = field(default_factory=dict)
     media_type: str | None = None
     landing_page: str | None = None
+
+    @property
+    def freshness_days(self) -> tuple[int, int]:
+        """(warn after, stale after) days without a newer file, from the release cadence."""
+        return CADENCE_DAYS[self.release_cadence], STALE_AFTER_DAYS[self.release_cadence]
 
     def url(self, **params: str) -> str:
         """The URL with its placeholders filled from `parameters`, overridden by `params`."""

@@ -17,6 +17,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from expectations.article_figures import (
+    label_family,
+    load_reference,
+    parse_indicator,
+    sector_labels,
+)
+from expectations.reader import BuildReader
 from warehouse.config import DBT_PROJECT_DIR, PUBLISHED_BASENAME
 
 # fmt: off
@@ -328,8 +335,9 @@ def test_latest_vintage_wins_and_partial_vintages_form_no_cluster(
     assert vintages == [("2026-01-10",), ("2026-11-27",)]
     (n_old_clusters,) = one(
         con,
-        "SELECT count(*) FROM intermediate.int_regional_accounts__by_cluster "
-        "WHERE vintage = DATE '2026-01-10' AND sector_code <> 'food_industry'",
+        "SELECT count(*) FROM intermediate.int_regional_accounts__indicator_values "
+        "WHERE vintage = DATE '2026-01-10' AND sector_code <> 'food_industry' "
+        "AND sector_code IN (SELECT sector_code FROM seeds.sector_mapping)",
     )
     assert n_old_clusters == 0
 
@@ -445,30 +453,28 @@ def test_article_table_2(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_article_figures_map_onto_sectors(con: duckdb.DuckDBPyConnection) -> None:
-    rows = dict(
-        con.execute(
-            "SELECT figure_id, sector_code FROM intermediate.int_article_figures__mapped "
-            "WHERE figure_id IN ('T2.Overige maakindustrie.2023', "
-            "'T3.Overige maakindustrie.2023', 'X.automotive_share_of_manufacturing.2003')"
-        ).fetchall()
-    )
-    assert rows == {
-        "T2.Overige maakindustrie.2023": "other_manufacturing",
-        "T3.Overige maakindustrie.2023": "other_manufacturing_subsectors",
-        "X.automotive_share_of_manufacturing.2003": "automotive",
-    }
-    measure, indicator, from_year, to_year = one(
-        con,
-        "SELECT measure, indicator_id, from_year, to_year "
-        "FROM intermediate.int_article_figures__mapped WHERE figure_id = "
-        "'T1.job_seekers_rate.change'",
-    )
-    assert (measure, indicator, from_year, to_year) == (
-        "change_ppt",
+    """The golden checks read the article's labels through the built seeds: the two different
+    "Overige maakindustrie" rows, and a share of manufacturing under Table 3's labels."""
+    reader = BuildReader(con)
+    reference, _ = load_reference(reader)
+    labels = sector_labels(reader)
+    by_id = {r.figure_id: r for r in reference.itertuples(index=False)}
+
+    def sector(figure_id: str) -> str | None:
+        r = by_id[figure_id]
+        return labels.get((label_family(r.published_in, r.indicator), r.sector))
+
+    assert sector("T2.Overige maakindustrie.2023") == "other_manufacturing"
+    assert sector("T3.Overige maakindustrie.2023") == "other_manufacturing_subsectors"
+    assert sector("X.automotive_share_of_manufacturing.2003") == "automotive"
+    change = by_id["T1.job_seekers_rate.change"]
+    parsed = parse_indicator(change.indicator, change.unit)
+    assert (parsed.indicator_id, parsed.measure.name, parsed.fact_column) == (
         "job_seekers_rate_18_64",
-        2013,
-        2023,
+        "change",
+        "change_ppt",
     )
+    assert change.period == "2013-2023"
 
 
 def test_a_broken_sector_mapping_fails_the_build(

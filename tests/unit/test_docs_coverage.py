@@ -71,8 +71,11 @@ def test_every_mart_says_where_its_values_come_from_and_that_they_may_be_modelle
         assert publisher_attribution in fact["description"]
     # Each provenance block renders as a paragraph of its own, not run into the text before it.
     assert "\n\n**Sources:**" in fact["description"]
-    labour = _model(manifest, "int_labour_market__indicators")["description"]
-    assert labour.count("\n\n**Source:**") == 3, labour
+    # Each source's own intermediate model names its source and the catalog's licence.
+    vat = _model(manifest, "int_vat_enterprises__indicator_values")["description"]
+    assert vat.count("\n\n**Source:**") == 1, vat
+    assert vat.count("\n\n**Publisher:** Statbel") == 2, vat
+    assert "**Licence:** CC BY 4.0" in vat
     status = fact["columns"]["obs_status"]["description"]
     assert "not an official statistic" in status and "weakest status" in status
 
@@ -150,15 +153,15 @@ def test_undocumented_and_phantom_columns_are_reported(manifest):
     broken = copy.deepcopy(manifest)
     del _model(broken, "stg_vdab__job_seekers")["columns"]["labour_force"]
     actual[("marts", "fct_indicator_values")].remove("vintage")
-    del actual[("intermediate", "int_statbel__vat_indicators")]
+    del actual[("intermediate", "int_vat_enterprises__indicator_values")]
     assert column_mismatches(broken, actual) == [
         Gap(
             "model fct_indicator_values",
             "vintage",
             "documented in its YAML but not in the table",
         ),
-        Gap("model int_statbel__vat_indicators", None, "no table intermediate."
-            "int_statbel__vat_indicators in the database"),
+        Gap("model int_vat_enterprises__indicator_values", None, "no table intermediate."
+            "int_vat_enterprises__indicator_values in the database"),
         Gap("model stg_vdab__job_seekers", "labour_force", "in the table but not documented "
             "in its YAML"),
     ]  # fmt: skip
@@ -169,7 +172,7 @@ def test_a_source_licence_that_disagrees_with_the_catalog_is_reported(manifest):
     source = next(s for s in broken["sources"].values() if s["name"] == "rsz_establishments")
     source["meta"]["licence"] = "RSZ/ONSS statistics - reuse with a clear mention of the source"
     gaps = source_catalog_mismatches(broken, catalog_datasets())
-    assert len(gaps) == 1 and gaps[0].resource == "source raw_rsz.rsz_establishments"
+    assert len(gaps) == 1 and gaps[0].resource == "source rsz.rsz_establishments"
     assert "meta.licence" in gaps[0].problem and "own processing" in gaps[0].problem
 
 

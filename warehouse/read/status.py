@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from extract.catalog import load_catalog
+from extract.catalog import STALE_AFTER_DAYS, load_catalog
 from warehouse.config import DataPaths
 from warehouse.files import file_sha256, storage_version
 from warehouse.meta import read as meta_read
@@ -24,15 +24,9 @@ from warehouse.publish.lock import running_refresh
 from warehouse.publish.swap import list_releases
 from warehouse.read.report import DEFAULT_REGION, PAGE, default_out_dir, report_run_id
 
-# A source is stale when its newest file is older than its cadence plus a grace period (the
-# publishers' release dates drift by some weeks).
-MAX_AGE = {
-    "monthly": timedelta(days=31 + 14),
-    "quarterly": timedelta(days=92 + 30),
-    "semi-annual": timedelta(days=183 + 45),
-    "annual": timedelta(days=365 + 60),
-    "irregular": timedelta(days=2 * 365),
-}
+# A source is stale when its newest file is older than its cadence plus a grace period
+# (extract/catalog.py, the same limits dbt's source freshness uses).
+MAX_AGE = {cadence: timedelta(days=days) for cadence, days in STALE_AFTER_DAYS.items()}
 BAD_OUTCOMES = {"failed", "abandoned"}
 STATUSES = ("official", "provisional", "modelled")
 

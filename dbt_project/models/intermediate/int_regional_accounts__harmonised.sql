@@ -18,7 +18,8 @@ regions as (
 branches as (
     select
         branch_code,
-        sector_code
+        sector_code,
+        is_manufacturing
     from {{ ref('nbb_branches') }}
 ),
 
@@ -27,7 +28,8 @@ indicators as (
         indicator_id,
         unit,
         nbb_item,
-        nbb_unit
+        nbb_unit,
+        is_additive_over_branches
     from {{ ref('indicators') }}
     where nbb_item is not null
 ),
@@ -37,9 +39,11 @@ harmonised as (
         indicators.indicator_id,
         regions.region_code,
         branches.sector_code,
+        branches.is_manufacturing,
         observations.year,
         observations.value,
         indicators.unit,
+        indicators.is_additive_over_branches,
         observations.obs_status,
         observations.source_id,
         observations.vintage,

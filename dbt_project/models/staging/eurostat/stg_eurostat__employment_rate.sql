@@ -2,7 +2,7 @@
 -- cells with a value, NUTS codes as published. Eurostat's status p is provisional.
 with source as (
     select *
-    from {{ optional_source('raw_eurostat', 'eurostat_employment_rate', [
+    from {{ optional_source('eurostat', 'eurostat_employment_rate', [
         ['freq', 'varchar'],
         ['unit', 'varchar'],
         ['sex', 'varchar'],
@@ -12,29 +12,28 @@ with source as (
         ['obs_value', 'double'],
         ['obs_status', 'varchar'],
     ] + raw_provenance_columns()) }}
+),
+
+renamed as (
+    select
+        cast(time_period as integer) as year,
+        upper(geo) as region_code,
+        upper(unit) as unit_code,
+        obs_value as value,
+        obs_status as eurostat_obs_status,
+        case
+            when is_modelled then 'modelled'
+            when contains(lower(coalesce(obs_status, '')), 'p') then 'provisional'
+            else 'official'
+        end as obs_status,
+        {{ raw_provenance() }}
+    from source
+    where
+        upper(freq) = 'A'
+        and upper(sex) = 'T'
+        and upper(age) = 'Y20-64'
+        and upper(unit) = 'PC'
+        and obs_value is not null
 )
 
-select
-    cast(time_period as integer) as year,
-    upper(geo) as region_code,
-    upper(unit) as unit_code,
-    obs_value as value,
-    obs_status as eurostat_obs_status,
-    case
-        when is_modelled then 'modelled'
-        when contains(lower(coalesce(obs_status, '')), 'p') then 'provisional'
-        else 'official'
-    end as obs_status,
-    series_key,
-    is_modelled,
-    source_id,
-    file_sha256,
-    retrieved_at,
-    cast(retrieved_at as date) as vintage
-from source
-where
-    upper(freq) = 'A'
-    and upper(sex) = 'T'
-    and upper(age) = 'Y20-64'
-    and upper(unit) = 'PC'
-    and obs_value is not null
+select * from renamed

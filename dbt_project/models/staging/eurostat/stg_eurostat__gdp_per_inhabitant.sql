@@ -2,7 +2,7 @@
 -- cells with a value, NUTS codes as published. Eurostat's status p is provisional.
 with source as (
     select *
-    from {{ optional_source('raw_eurostat', 'eurostat_gdp_per_inhabitant', [
+    from {{ optional_source('eurostat', 'eurostat_gdp_per_inhabitant', [
         ['freq', 'varchar'],
         ['unit', 'varchar'],
         ['geo', 'varchar'],
@@ -10,27 +10,26 @@ with source as (
         ['obs_value', 'double'],
         ['obs_status', 'varchar'],
     ] + raw_provenance_columns()) }}
+),
+
+renamed as (
+    select
+        cast(time_period as integer) as year,
+        upper(geo) as region_code,
+        upper(unit) as unit_code,
+        obs_value as value,
+        obs_status as eurostat_obs_status,
+        case
+            when is_modelled then 'modelled'
+            when contains(lower(coalesce(obs_status, '')), 'p') then 'provisional'
+            else 'official'
+        end as obs_status,
+        {{ raw_provenance() }}
+    from source
+    where
+        upper(freq) = 'A'
+        and upper(unit) = 'EUR_HAB'
+        and obs_value is not null
 )
 
-select
-    cast(time_period as integer) as year,
-    upper(geo) as region_code,
-    upper(unit) as unit_code,
-    obs_value as value,
-    obs_status as eurostat_obs_status,
-    case
-        when is_modelled then 'modelled'
-        when contains(lower(coalesce(obs_status, '')), 'p') then 'provisional'
-        else 'official'
-    end as obs_status,
-    series_key,
-    is_modelled,
-    source_id,
-    file_sha256,
-    retrieved_at,
-    cast(retrieved_at as date) as vintage
-from source
-where
-    upper(freq) = 'A'
-    and upper(unit) = 'EUR_HAB'
-    and obs_value is not null
+select * from renamed

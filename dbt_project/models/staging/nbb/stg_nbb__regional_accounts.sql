@@ -1,7 +1,7 @@
 -- NBB regional accounts (DF_REGACA38): one row per annual observation, codes as NBB publishes
 -- them, with the warehouse's observation status and the file's vintage.
 with source as (
-    select * from {{ source('raw', 'nbb_regaca38') }}
+    select * from {{ source('nbb', 'nbb_regaca38') }}
 ),
 
 renamed as (
@@ -15,12 +15,7 @@ renamed as (
         obs_value as value,
         obs_status as sdmx_obs_status,
         {{ obs_status_from_sdmx('is_modelled', 'upper(obs_status)') }} as obs_status,
-        series_key,
-        is_modelled,
-        source_id,
-        file_sha256,
-        retrieved_at,
-        cast(retrieved_at as date) as vintage
+        {{ raw_provenance() }}
     from source
     where upper(freq) = 'A'
 )

@@ -1,9 +1,8 @@
 -- Statbel VAT-liable enterprises by employer class: one row per published cell, Statbel's codes
--- kept, with the province it belongs to. Districts (CD_ADM_DSTR_REFNIS) map to provinces through
--- the refnis_districts seed (23000 and 24000 go to 20001), provinces through the regions seed.
+-- kept (the district or province REFNIS code, the NACE code, the employer class).
 with source as (
     select *
-    from {{ optional_source('raw_statbel', 'statbel_vat_enterprises', [
+    from {{ optional_source('statbel', 'statbel_vat_enterprises', [
         ['cd_year', 'integer'],
         ['cd_refnis', 'integer'],
         ['refnis_level', 'varchar'],
@@ -13,41 +12,18 @@ with source as (
     ] + raw_provenance_columns()) }}
 ),
 
-districts as (
+renamed as (
     select
-        district_refnis_code,
-        province_refnis_code,
-        province_region_code
-    from {{ ref('refnis_districts') }}
-),
-
-provinces as (
-    select
-        refnis_code,
-        region_code
-    from {{ ref('regions') }}
-    where region_level = 'province'
+        cd_year as year,
+        cd_refnis as refnis_code,
+        refnis_level,
+        upper(cd_nace) as nace_code,
+        case upper(cd_nace) when 'ALL' then 'TOTAL' else upper(cd_nace) end as sector_code,
+        cd_nis_stat_unt_cls as employer_class,
+        cast(ms_num_vat as double) as vat_enterprises,
+        {{ obs_status_from_sdmx('is_modelled', 'null') }} as obs_status,
+        {{ raw_provenance() }}
+    from source
 )
 
-select
-    source.cd_year as year,
-    source.cd_refnis as refnis_code,
-    source.refnis_level,
-    coalesce(districts.province_region_code, provinces.region_code) as province_region_code,
-    upper(source.cd_nace) as nace_code,
-    case upper(source.cd_nace) when 'ALL' then 'TOTAL' else upper(source.cd_nace) end
-        as sector_code,
-    source.cd_nis_stat_unt_cls as employer_class,
-    cast(source.ms_num_vat as double) as vat_enterprises,
-    {{ obs_status_from_sdmx('source.is_modelled', 'null') }} as obs_status,
-    source.series_key,
-    source.is_modelled,
-    source.source_id,
-    source.file_sha256,
-    source.retrieved_at,
-    cast(source.retrieved_at as date) as vintage
-from source
-left join districts
-    on source.refnis_level = 'district' and source.cd_refnis = districts.district_refnis_code
-left join provinces
-    on source.refnis_level = 'province' and source.cd_refnis = provinces.refnis_code
+select * from renamed

@@ -1,46 +1,79 @@
--- Statbel's VAT counts in the warehouse's terms: vat_enterprises (the stock, summed over
--- employer classes and districts) and vat_starters, per Flemish province, NACE section and
--- TOTAL (Statbel's ALL), year, source and vintage. Section X (activity unknown) stays out of
--- the facts but inside TOTAL, as Statbel counts it.
+-- Statbel's VAT counts as indicator values: vat_enterprises (the stock, summed over employer
+-- classes and districts) and vat_starters, per Flemish province, NACE section and TOTAL
+-- (Statbel's ALL), year, source and vintage. Districts (CD_ADM_DSTR_REFNIS) map to provinces
+-- through the refnis_districts seed (23000 and 24000 go to 20001, never by first digit),
+-- provinces through the regions seed. Section X (activity unknown) stays out of the facts but
+-- inside TOTAL, as Statbel counts it.
 -- Statbel publishes no Flemish Region row: BE2 is the sum of the five provinces, as Statbel
 -- defines it, and only for a year in which the file has all five. A cell Statbel leaves out
 -- is an empty cell (zero enterprises).
-with stock as (
+with districts as (
     select
-        'vat_enterprises' as indicator_id,
-        province_region_code as region_code,
-        sector_code,
-        year,
-        vat_enterprises as value,
-        obs_status,
-        source_id,
-        vintage,
-        retrieved_at,
-        file_sha256
-    from {{ ref('stg_statbel__vat_enterprises') }}
-    where province_region_code is not null
+        district_refnis_code,
+        province_region_code
+    from {{ ref('refnis_districts') }}
 ),
 
-starters as (
+provinces_by_refnis as (
+    select
+        refnis_code,
+        region_code
+    from {{ ref('regions') }}
+    where region_level = 'province'
+),
+
+stock_cells as (
+    select
+        'vat_enterprises' as indicator_id,
+        coalesce(districts.province_region_code, provinces_by_refnis.region_code)
+            as region_code,
+        stock.sector_code,
+        stock.year,
+        stock.vat_enterprises as value,
+        stock.obs_status,
+        stock.source_id,
+        stock.vintage,
+        stock.retrieved_at,
+        stock.file_sha256
+    from {{ ref('stg_statbel__vat_enterprises') }} as stock
+    left join districts
+        on stock.refnis_level = 'district' and stock.refnis_code = districts.district_refnis_code
+    left join provinces_by_refnis
+        on
+            stock.refnis_level = 'province'
+            and stock.refnis_code = provinces_by_refnis.refnis_code
+),
+
+starter_cells as (
     select
         'vat_starters' as indicator_id,
-        province_region_code as region_code,
-        sector_code,
-        year,
-        vat_starters as value,
-        obs_status,
-        source_id,
-        vintage,
-        retrieved_at,
-        file_sha256
-    from {{ ref('stg_statbel__vat_starters') }}
-    where province_region_code is not null
+        coalesce(districts.province_region_code, provinces_by_refnis.region_code)
+            as region_code,
+        starters.sector_code,
+        starters.year,
+        starters.vat_starters as value,
+        starters.obs_status,
+        starters.source_id,
+        starters.vintage,
+        starters.retrieved_at,
+        starters.file_sha256
+    from {{ ref('stg_statbel__vat_starters') }} as starters
+    left join districts
+        on
+            starters.refnis_level = 'district'
+            and starters.refnis_code = districts.district_refnis_code
+    left join provinces_by_refnis
+        on
+            starters.refnis_level = 'province'
+            and starters.refnis_code = provinces_by_refnis.refnis_code
 ),
 
 cells as (
-    select * from stock
+    select * from stock_cells
+    where region_code is not null
     union all
-    select * from starters
+    select * from starter_cells
+    where region_code is not null
 ),
 
 -- Two files of one source retrieved the same day form one vintage: per year the later wins.

@@ -6,7 +6,7 @@ with indicator_values as (
 
 comparable as (
     select indicator_id from {{ ref('dim_indicator') }}
-    where indicator_kind in ('ratio', 'rate')
+    where indicator_kind in ({{ comparable_kinds() }})
 ),
 
 reference_values as (
@@ -22,10 +22,7 @@ select
     indicator_values.value,
     reference_values.region_code as reference_region_code,
     reference_values.value as reference_value,
-    case
-        when reference_values.value <> 0
-            then 100 * (indicator_values.value / reference_values.value - 1)
-    end as gap_pct,
+    {{ gap_pct('indicator_values.value', 'reference_values.value') }} as gap_pct,
     indicator_values.unit,
     {{ weakest_obs_status_of(['indicator_values.obs_status', 'reference_values.obs_status']) }}
         as obs_status

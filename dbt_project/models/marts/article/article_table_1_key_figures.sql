@@ -47,18 +47,6 @@ changes as (
     from {{ ref('fct_indicator_changes') }}
 ),
 
-gaps as (
-    select
-        indicator_id,
-        region_code,
-        sector_code,
-        year,
-        gap_pct,
-        obs_status
-    from {{ ref('fct_gap_to_region') }}
-    where reference_region_code = '{{ reference_region }}'
-),
-
 table_cells as (
     select
         regions.region_code,
@@ -77,13 +65,9 @@ table_cells as (
         changes.change_abs,
         changes.change_pct,
         changes.change_ppt,
-        base_gaps.gap_pct as gap_pct_base,
-        end_gaps.gap_pct as gap_pct_end,
         base_values.obs_status as value_base_status,
         end_values.obs_status as value_end_status,
-        changes.obs_status as change_status,
-        base_gaps.obs_status as gap_base_status,
-        end_gaps.obs_status as gap_end_status
+        changes.obs_status as change_status
     from regions
     cross join table_rows
     left join indicators on table_rows.indicator_id = indicators.indicator_id
@@ -106,18 +90,36 @@ table_cells as (
             and table_rows.sector_code = changes.sector_code
             and table_rows.base_year = changes.from_year
             and table_rows.end_year = changes.to_year
-    left join gaps as base_gaps
+),
+
+-- The gaps to the Flemish Region (as fct_gap_to_region has them): ratios and rates only, for a
+-- region other than the reference, where both values exist.
+gaps as (
+    select
+        table_cells.region_code,
+        table_cells.row_order,
+        {{ gap_pct('table_cells.value_base', 'flemish.value_base') }} as gap_pct_base,
+        {{ gap_pct('table_cells.value_end', 'flemish.value_end') }} as gap_pct_end,
+        case
+            when table_cells.value_base is not null and flemish.value_base is not null
+                then {{ weakest_obs_status_of([
+                    'table_cells.value_base_status', 'flemish.value_base_status'
+                ]) }}
+        end as gap_base_status,
+        case
+            when table_cells.value_end is not null and flemish.value_end is not null
+                then {{ weakest_obs_status_of([
+                    'table_cells.value_end_status', 'flemish.value_end_status'
+                ]) }}
+        end as gap_end_status
+    from table_cells
+    inner join table_cells as flemish
         on
-            table_rows.indicator_id = base_gaps.indicator_id
-            and regions.region_code = base_gaps.region_code
-            and table_rows.sector_code = base_gaps.sector_code
-            and table_rows.base_year = base_gaps.year
-    left join gaps as end_gaps
-        on
-            table_rows.indicator_id = end_gaps.indicator_id
-            and regions.region_code = end_gaps.region_code
-            and table_rows.sector_code = end_gaps.sector_code
-            and table_rows.end_year = end_gaps.year
+            flemish.region_code = '{{ reference_region }}'
+            and table_cells.row_order = flemish.row_order
+    where
+        table_cells.region_code <> '{{ reference_region }}'
+        and table_cells.indicator_kind in ({{ comparable_kinds() }})
 )
 
 select
@@ -141,17 +143,21 @@ select
     flemish.value_end as reference_value_end,
     flemish.change_pct as reference_change_pct,
     flemish.change_ppt as reference_change_ppt,
-    table_cells.gap_pct_base,
-    table_cells.gap_pct_end,
+    gaps.gap_pct_base,
+    gaps.gap_pct_end,
     table_cells.value_base_status,
     table_cells.value_end_status,
     table_cells.change_status,
     flemish.value_end_status as reference_value_end_status,
     flemish.change_status as reference_change_status,
-    table_cells.gap_base_status,
-    table_cells.gap_end_status
+    gaps.gap_base_status,
+    gaps.gap_end_status
 from table_cells
 left join table_cells as flemish
     on
         flemish.region_code = '{{ reference_region }}'
         and table_cells.row_order = flemish.row_order
+left join gaps
+    on
+        table_cells.region_code = gaps.region_code
+        and table_cells.row_order = gaps.row_order
