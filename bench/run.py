@@ -320,12 +320,27 @@ def main(argv: list[str] | None = None) -> int:
     limwh = Path(sys.executable).with_name("limwh")
     print(f"bench in {work} ({os.cpu_count()} CPU(s)); scales {scales}", flush=True)
 
-    # 1-2. The refresh as an operator runs it: cold, then no-op.
-    data = work / "cli-data"
+    if not bench_cli_refresh(limwh, work / "cli-data", env):
+        return 1
+    # 3-5. Scaled volumes, the stages without Prefect, one process each.
+    results = {}
+    for scale in scales:
+        result = bench_scale(scale, work, env)
+        if result is None:
+            return 1
+        results[scale] = result
+    print_ratios(results, scales)
+    (work / "bench.json").write_text(json.dumps(results, indent=2))
+    print(f"\nresults: {work / 'bench.json'}")
+    return 0
+
+
+def bench_cli_refresh(limwh: Path, data: Path, env: dict) -> bool:
+    """The refresh as an operator runs it: cold, then no-op."""
     wall, rss, cold = run_measured([str(limwh), "refresh", "--data-dir", str(data)], env)
     if cold.returncode != 0:
         print(cold.stdout[-3000:], cold.stderr[-3000:])
-        return 1
+        return False
     runs = [json.loads(line) for line in (data / "runs.jsonl").read_text().splitlines()]
     stages = runs[-1]["stage_seconds"]
     print("\ncold full refresh (limwh refresh, Prefect ephemeral API included)")
@@ -340,46 +355,42 @@ def main(argv: list[str] | None = None) -> int:
         f"\nno-op refresh: {wall_noop:.2f} s wall, max RSS {rss_noop:.1f} MiB, "
         f"{'skipped the rebuild' if said else 'DID NOT SKIP'} (exit {noop.returncode})"
     )
+    return True
 
-    # 3-5. Scaled volumes, the stages without Prefect, one process each.
-    results = {}
-    for scale in scales:
-        folder = work / f"scale-{scale}x"
-        shutil.rmtree(folder, ignore_errors=True)
-        added = scaled_snapshot(scale, folder / "snapshot")
-        project = scaled_project(added, folder / "dbt_project")
-        wall, rss, proc = run_measured(
-            [
-                sys.executable,
-                __file__,
-                "--worker",
-                str(folder / "snapshot"),
-                str(project),
-                str(folder),
-            ],
-            env,
-        )
-        if proc.returncode != 0:
-            print(f"\n{scale}x failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-            return 1
-        r = json.loads(proc.stdout.strip().splitlines()[-1])
-        r["wall"], r["max_rss_mib"], r["input_bytes"] = wall, rss, added["bytes"]
-        results[scale] = r
-        s = r["seconds"]
-        print(
-            f"\n{scale}x: {r['raw_rows']:,} raw rows ({added['bytes'] / 1e6:.1f} MB SDMX-JSON; "
-            f"+{len(added['regions'])} regions, +{len(added['branches'])} branches, "
-            f"{added['years']} years); checks {'pass' if r['checks_passed'] else 'FAIL'}"
-        )
-        for stage in ("extract", "load", "dbt_build", "expectations", "publish"):
-            print(f"  {stage:<14}{s[stage]:8.2f} s")
-        print(f"  {'wall':<14}{wall:8.2f} s   max RSS {rss:.1f} MiB")
-        print(
-            f"  dbt vs bare DuckDB: dbt build {s['dbt_build']:.2f} s (seeds, models, tests); "
-            f"its models {s['dbt_models_execution']:.2f} s; the same compiled SQL in one "
-            f"DuckDB connection {s['bare_duckdb_models']:.2f} s"
-        )
 
+def bench_scale(scale: int, work: Path, env: dict) -> dict | None:
+    """One data volume in its own process: the stages' plain functions, timed."""
+    folder = work / f"scale-{scale}x"
+    shutil.rmtree(folder, ignore_errors=True)
+    added = scaled_snapshot(scale, folder / "snapshot")
+    project = scaled_project(added, folder / "dbt_project")
+    wall, rss, proc = run_measured(
+        [sys.executable, __file__, "--worker", str(folder / "snapshot"), str(project), str(folder)],
+        env,
+    )
+    if proc.returncode != 0:
+        print(f"\n{scale}x failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        return None
+    r = json.loads(proc.stdout.strip().splitlines()[-1])
+    r["wall"], r["max_rss_mib"], r["input_bytes"] = wall, rss, added["bytes"]
+    s = r["seconds"]
+    print(
+        f"\n{scale}x: {r['raw_rows']:,} raw rows ({added['bytes'] / 1e6:.1f} MB SDMX-JSON; "
+        f"+{len(added['regions'])} regions, +{len(added['branches'])} branches, "
+        f"{added['years']} years); checks {'pass' if r['checks_passed'] else 'FAIL'}"
+    )
+    for stage in ("extract", "load", "dbt_build", "expectations", "publish"):
+        print(f"  {stage:<14}{s[stage]:8.2f} s")
+    print(f"  {'wall':<14}{wall:8.2f} s   max RSS {rss:.1f} MiB")
+    print(
+        f"  dbt vs bare DuckDB: dbt build {s['dbt_build']:.2f} s (seeds, models, tests); "
+        f"its models {s['dbt_models_execution']:.2f} s; the same compiled SQL in one "
+        f"DuckDB connection {s['bare_duckdb_models']:.2f} s"
+    )
+    return r
+
+
+def print_ratios(results: dict[int, dict], scales: list[int]) -> None:
     base = results[1]
     for scale in scales:
         if scale == 1:
@@ -395,9 +406,6 @@ def main(argv: list[str] | None = None) -> int:
             f"wall {r['wall'] / base['wall']:.2f}, max RSS "
             f"{r['max_rss_mib'] / base['max_rss_mib']:.2f}; per stage: {ratios}"
         )
-    (work / "bench.json").write_text(json.dumps(results, indent=2))
-    print(f"\nresults: {work / 'bench.json'}")
-    return 0
 
 
 if __name__ == "__main__":

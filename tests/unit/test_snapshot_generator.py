@@ -8,7 +8,8 @@ import pytest
 from extract.formats.sdmx_json import parse_sdmx_json
 from extract.snapshot import load_manifest
 from tools.snapshot_generator.calibration import REGIONS, Dataset, load_targets, report
-from tools.snapshot_generator.nbb_regional_accounts import REFERENCE_CSV, round_preserving_sum
+from tools.snapshot_generator.nbb import REFERENCE_CSV
+from tools.snapshot_generator.nbb_model import round_preserving_sum
 from tools.snapshot_generator.structure import (
     A38_PARENTS,
     ATOM_IDS,
