@@ -17,11 +17,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extract.errors import SourceFormatError
+from extract.formats.sdmx_structure import (
+    OBS_VALUE,
+    TIME_DIMENSION,
+    Component,
+    Structure,
+    as_list,
+    check_expected,
+    parse_structure,
+)
 from extract.formats.sniffing import Fingerprint, Sniffed, Sniffing
-from extract.formats.tabular import ParsedTable
-
-TIME_DIMENSION = "TIME_PERIOD"
-OBS_VALUE = "OBS_VALUE"
+from extract.formats.tabular import Errors, ParsedTable, clip
 
 __all__ = [
     "CONTENT_TYPES",
@@ -101,7 +107,7 @@ _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
 
 
-def _load_json(data: bytes, err: _Errors) -> Any:
+def _load_json(data: bytes, err: Errors) -> Any:
     if not data.strip():
         raise err("", f"empty file ({len(data)} bytes), not SDMX-JSON")
     head = data[:4096].lstrip(b"\xef\xbb\xbf")
@@ -110,7 +116,7 @@ def _load_json(data: bytes, err: _Errors) -> Any:
         title = _TITLE.search(data[:65536])
         shown = ""
         if title:
-            shown = f" (page title: {_clip(title.group(1).decode('utf-8', 'replace').strip())})"
+            shown = f" (page title: {clip(title.group(1).decode('utf-8', 'replace').strip())})"
         raise err("", f"got HTML, not SDMX-JSON{shown}")
     if head.lstrip()[:1] == b"<":
         raise err("", "got XML (SDMX-ML?), not SDMX-JSON")
@@ -124,203 +130,20 @@ def _load_json(data: bytes, err: _Errors) -> Any:
         end = len(text.rstrip())
         where = f"line {exc.lineno}, column {exc.colno} (character {exc.pos} of {len(text)})"
         if exc.pos >= end or exc.msg.startswith("Unterminated string"):
-            tail = _clip(text[max(0, end - 60) : end])
+            tail = clip(text[max(0, end - 60) : end])
             raise err(
                 where, f"truncated JSON: the text stops inside an open value; it ends with {tail}"
             ) from None
         raise err(
-            where, f"invalid JSON: {exc.msg}; near {_clip(text[exc.pos : exc.pos + 60])}"
+            where, f"invalid JSON: {exc.msg}; near {clip(text[exc.pos : exc.pos + 60])}"
         ) from None
-
-
-def _clip(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
-
-
-class _Errors:
-    def __init__(self, source_id: str, filename: str) -> None:
-        self.source_id = source_id
-        self.filename = filename
-
-    def __call__(self, location: str, problem: str) -> SourceFormatError:
-        return SourceFormatError(self.source_id, self.filename, location, problem)
-
-
-# --- structure ----------------------------------------------------------------------------
-
-
-@dataclass
-class _Component:
-    id: str
-    codes: list[str | None]
-    key_position: int | None
-    default: str | None
-    path: str
-
-    def describe_range(self) -> str:
-        n = len(self.codes)
-        return f"{self.id} has {n} value{'s' if n != 1 else ''}" + (f" (0..{n - 1})" if n else "")
-
-
-@dataclass
-class _Structure:
-    index: int
-    name: str
-    dataset_dims: list[_Component]
-    series_dims: list[_Component]
-    obs_dims: list[_Component]
-    obs_attrs: list[_Component]
-    series_attrs: list[_Component]
-    dataset_attrs: list[_Component]
-    dimension_ids: tuple[str, ...] = ()
-    key_dimension_ids: tuple[str, ...] = ()
-    time_dimension_id: str | None = None
-    attribute_ids: tuple[str, ...] = ()
-    # For each output dimension: (level, index) with level 0 dataset, 1 series, 2 observation.
-    plan: list[tuple[int, int]] = field(default_factory=list)
-
-    def layout(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        return self.dimension_ids, self.attribute_ids
-
-
-def _as_list(value: Any, path: str, err: _Errors) -> list[Any]:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise err(path, f"expected a JSON array, got {type(value).__name__}")
-    return value
-
-
-def _components(raw: Any, path: str, err: _Errors, *, dimension: bool) -> list[_Component]:
-    out: list[_Component] = []
-    for i, comp in enumerate(_as_list(raw, path, err)):
-        cpath = f"{path}[{i}]"
-        if not isinstance(comp, dict) or not isinstance(comp.get("id"), str) or not comp["id"]:
-            raise err(cpath, "component without an 'id'")
-        codes: list[str | None] = []
-        for j, value in enumerate(_as_list(comp.get("values"), f"{cpath}.values", err)):
-            if not isinstance(value, dict):
-                raise err(f"{cpath}.values[{j}]", "component value is not a JSON object")
-            code = value.get("id", value.get("value"))
-            if dimension and not isinstance(code, str):
-                raise err(f"{cpath}.values[{j}]", f"value of dimension {comp['id']} has no 'id'")
-            codes.append(None if code is None else str(code))
-        key_position = comp.get("keyPosition")
-        if key_position is not None and (
-            not isinstance(key_position, int) or isinstance(key_position, bool)
-        ):
-            raise err(f"{cpath}.keyPosition", f"keyPosition {key_position!r} is not an integer")
-        default = comp.get("default")
-        out.append(
-            _Component(
-                id=comp["id"],
-                codes=codes,
-                key_position=key_position,
-                default=None if default is None else str(default),
-                path=cpath,
-            )
-        )
-    return out
-
-
-def _is_time(comp: _Component, raw_roles: dict[str, Any]) -> bool:
-    roles = raw_roles.get(comp.id) or []
-    return comp.id == TIME_DIMENSION or (isinstance(roles, list) and TIME_DIMENSION in roles)
-
-
-def _parse_structure(raw: Any, index: int, err: _Errors) -> _Structure:
-    path = f"data.structures[{index}]"
-    if not isinstance(raw, dict):
-        raise err(path, "structure is not a JSON object")
-    dims = raw.get("dimensions")
-    if not isinstance(dims, dict):
-        raise err(f"{path}.dimensions", "missing dimensions")
-    attrs = raw.get("attributes") or {}
-    if not isinstance(attrs, dict):
-        raise err(f"{path}.attributes", "attributes is not a JSON object")
-    dpath, apath = f"{path}.dimensions", f"{path}.attributes"
-    # dimensionGroup attributes and dataSet.dimensionGroupAttributes are not read: NBB uses
-    # them for annotations only, and no row value depends on them.
-    st = _Structure(
-        index=index,
-        name=str(raw.get("name") or ""),
-        dataset_dims=_components(dims.get("dataSet"), f"{dpath}.dataSet", err, dimension=True),
-        series_dims=_components(dims.get("series"), f"{dpath}.series", err, dimension=True),
-        obs_dims=_components(dims.get("observation"), f"{dpath}.observation", err, dimension=True),
-        obs_attrs=_components(
-            attrs.get("observation"), f"{apath}.observation", err, dimension=False
-        ),
-        series_attrs=_components(attrs.get("series"), f"{apath}.series", err, dimension=False),
-        dataset_attrs=_components(attrs.get("dataSet"), f"{apath}.dataSet", err, dimension=False),
-    )
-    if not st.obs_dims:
-        raise err(f"{dpath}.observation", "no observation dimension")
-    for comp in st.dataset_dims:
-        if len(comp.codes) != 1:
-            raise err(comp.path, f"dataSet-level dimension {comp.id} must have exactly one value")
-
-    roles = {}
-    for level in ("dataSet", "series", "observation"):
-        for comp in _as_list(dims.get(level), f"{dpath}.{level}", err):
-            roles[comp["id"]] = comp.get("roles") or comp.get("role")
-
-    # Output order: dataset and series dimensions by keyPosition (array order if absent), then
-    # the observation dimensions, as the REST key and a CSV export would list them.
-    keyed = [(0, i, c) for i, c in enumerate(st.dataset_dims)] + [
-        (1, i, c) for i, c in enumerate(st.series_dims)
-    ]
-    if all(c.key_position is not None for _, _, c in keyed):
-        keyed.sort(key=lambda t: t[2].key_position)
-    plan = [(level, i) for level, i, _ in keyed] + [(2, i) for i in range(len(st.obs_dims))]
-    comps = [c for _, _, c in keyed] + st.obs_dims
-    ids = [c.id for c in comps]
-    dup = sorted({i for i in ids if ids.count(i) > 1})
-    if dup:
-        raise err(dpath, f"dimension id(s) {', '.join(dup)} declared more than once")
-    attr_ids = [c.id for c in st.obs_attrs + st.series_attrs + st.dataset_attrs]
-    dup = sorted({i for i in attr_ids if attr_ids.count(i) > 1} | (set(attr_ids) & set(ids)))
-    if dup:
-        raise err(apath, f"attribute id(s) {', '.join(dup)} declared more than once")
-    if OBS_VALUE in ids or OBS_VALUE in attr_ids:
-        raise err(path, f"a component is named {OBS_VALUE}, which is the measure's column")
-
-    time = [c.id for c in comps if _is_time(c, roles)]
-    st.plan = plan
-    st.dimension_ids = tuple(ids)
-    st.time_dimension_id = time[0] if time else None
-    st.key_dimension_ids = tuple(i for i in ids if i != st.time_dimension_id)
-    st.attribute_ids = tuple(attr_ids)
-    return st
-
-
-def _check_expected(st: _Structure, expected: Sequence[str], err: _Errors) -> None:
-    expected = tuple(expected)
-    got = st.dimension_ids if TIME_DIMENSION in expected else st.key_dimension_ids
-    if got == expected:
-        return
-    path = f"data.structures[{st.index}].dimensions"
-    missing = [d for d in expected if d not in got]
-    unexpected = [d for d in got if d not in expected]
-    parts = []
-    if missing:
-        parts.append(f"missing {', '.join(missing)}")
-    if unexpected:
-        parts.append(f"unexpected {', '.join(unexpected)}")
-    if not parts:
-        parts.append("same dimensions in another order")
-    raise err(
-        path,
-        f"unexpected dimension set: {'; '.join(parts)} "
-        f"(expected {'.'.join(expected)}, got {'.'.join(got)})",
-    )
 
 
 # --- data -----------------------------------------------------------------------------------
 
 
 def _decode_key(
-    key: str, comps: list[_Component], what: str, location: str, err: _Errors
+    key: str, comps: list[Component], what: str, location: str, err: Errors
 ) -> tuple[str, ...]:
     parts = key.split(":") if comps or key else []
     if len(parts) != len(comps):
@@ -347,7 +170,7 @@ def _decode_key(
 
 
 def _attribute_values(
-    indexes: Sequence[Any], comps: list[_Component], level: str, location: str, err: _Errors
+    indexes: Sequence[Any], comps: list[Component], level: str, location: str, err: Errors
 ) -> list[str | None]:
     out: list[str | None] = []
     for k, comp in enumerate(comps):
@@ -368,7 +191,7 @@ def _attribute_values(
     return out
 
 
-def _obs_value(value: Any, location: str, err: _Errors) -> float | None:
+def _obs_value(value: Any, location: str, err: Errors) -> float | None:
     if value is None:
         return None
     if isinstance(value, _Constant):
@@ -385,7 +208,7 @@ def _obs_value(value: Any, location: str, err: _Errors) -> float | None:
 
 
 def _structure_for(
-    ds_index: int, dataset: dict[str, Any], raw_structures: list[Any], err: _Errors
+    ds_index: int, dataset: dict[str, Any], raw_structures: list[Any], err: Errors
 ) -> int:
     ref = dataset.get("structure")
     if ref is None:
@@ -417,7 +240,7 @@ def _server_errors(message: dict[str, Any]) -> str:
         text = " ".join(str(first.get(k)) for k in ("code", "title", "detail") if first.get(k))
     else:
         text = str(first)
-    return f"; the message reports error(s): {_clip(text, 200)}"
+    return f"; the message reports error(s): {clip(text, 200)}"
 
 
 def parse_sdmx_json(
@@ -433,7 +256,7 @@ def parse_sdmx_json(
     NUTS BRANCH UNIT SECTOR; include TIME_PERIOD to check the observation dimension too). A
     renamed, missing or extra dimension raises `SourceFormatError` naming it.
     """
-    err = _Errors(source_id, filename)
+    err = Errors(source_id, filename)
     message = _load_json(data, err)
     if not isinstance(message, dict):
         raise err("(top level)", f"expected a JSON object, got a JSON {type(message).__name__}")
@@ -476,23 +299,23 @@ class _Reading:
     observation's position (a duplicate is an error, not a silent overwrite)."""
 
     def __init__(
-        self, err: _Errors, raw_structures: list[Any], expected: Sequence[str] | None
+        self, err: Errors, raw_structures: list[Any], expected: Sequence[str] | None
     ) -> None:
         self.err = err
         self.raw_structures = raw_structures
         self.expected = expected
-        self.structures: dict[int, _Structure] = {}
+        self.structures: dict[int, Structure] = {}
         self.layout: tuple[tuple[str, ...], tuple[str, ...]] | None = None
         self.rows: list[tuple[Any, ...]] = []
         self.seen: dict[tuple[Any, ...], str] = {}
         self.series_count = 0
 
-    def structure(self, s_index: int) -> _Structure:
+    def structure(self, s_index: int) -> Structure:
         st = self.structures.get(s_index)
         if st is None:
-            st = _parse_structure(self.raw_structures[s_index], s_index, self.err)
+            st = parse_structure(self.raw_structures[s_index], s_index, self.err)
             if self.expected is not None:
-                _check_expected(st, self.expected, self.err)
+                check_expected(st, self.expected, self.err)
             self.structures[s_index] = st
         return st
 
@@ -513,7 +336,7 @@ class _Reading:
             )
         ds_codes = tuple(c.codes[0] for c in st.dataset_dims)
         ds_attr = _attribute_values(
-            _as_list(dataset.get("attributes"), f"{ds_path}.attributes", err),
+            as_list(dataset.get("attributes"), f"{ds_path}.attributes", err),
             st.dataset_attrs,
             "dataSet",
             f"{ds_path}.attributes",
@@ -542,8 +365,8 @@ class _Reading:
 
     def series(
         self,
-        st: _Structure,
-        series_dims: list[_Component],
+        st: Structure,
+        series_dims: list[Component],
         s_key: str,
         series: Any,
         s_path: str,
@@ -556,7 +379,7 @@ class _Reading:
         s_codes = _decode_key(s_key, series_dims, "series", s_path, err)
         s_label = f"{s_path} ({'.'.join(s_codes)})" if s_codes else s_path
         s_attr = _attribute_values(
-            _as_list(series.get("attributes"), f"{s_path}.attributes", err),
+            as_list(series.get("attributes"), f"{s_path}.attributes", err),
             st.series_attrs,
             "series",
             f"{s_label}.attributes",
@@ -616,7 +439,7 @@ def parse_raw_table(
     parsed = parse_sdmx_json(
         data, source_id=source_id, filename=filename, expected_dimensions=dimensions
     )
-    err = _Errors(source_id, filename)
+    err = Errors(source_id, filename)
     if not parsed.rows:
         raise err("data.dataSets", "no observations")
     if parsed.time_dimension_id is None:
