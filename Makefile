@@ -11,7 +11,8 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: install run test lint lock snapshot snapshot-check clean serve bench browser report docs
+.PHONY: install run test lint lock snapshot snapshot-check clean serve bench browser report docs \
+	catalog-sync
 
 install: $(STAMP)
 
@@ -54,6 +55,7 @@ lint: install
 	$(BIN)/ruff check extract warehouse flows expectations tests bench tools
 	$(BIN)/ruff format --check extract warehouse flows expectations tests bench tools
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m warehouse.build.catalog_sync --check
 	cd dbt_project && ../$(BIN)/sqlfluff lint models tests macros
 
 # The scheduled nightly refresh: a Prefect server on 127.0.0.1:$(PREFECT_PORT) plus the served
@@ -73,21 +75,24 @@ bench: install
 DOCS_DATA_DIR ?= $(or $(LIMWH_DATA_DIR),data)
 docs: install
 	@test -f "$(DOCS_DATA_DIR)/warehouse.duckdb" || $(BIN)/limwh refresh --data-dir "$(DOCS_DATA_DIR)"
-	$(BIN)/python -m warehouse.docs_site --data-dir "$(DOCS_DATA_DIR)"
+	$(BIN)/python -m warehouse.read.docs_site --data-dir "$(DOCS_DATA_DIR)"
+
+# Write what the dbt project takes from extract/catalog.yaml (docs blocks, the raw sources'
+# meta and freshness, the indicators seed's attribution); `make lint` fails while it is stale.
+catalog-sync: install
+	$(BIN)/python -m warehouse.build.catalog_sync
 
 # Re-pin every dependency after a change to pyproject.toml.
 lock: install
 	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
 
-# Regenerate the modelled part of the embedded snapshot (deterministic).
+# Regenerate the embedded snapshot and its manifest (deterministic; tools/snapshot_generator/).
 snapshot: install
-	$(BIN)/python -m tools.snapshot_generator.nbb_regional_accounts
-	$(BIN)/python -m tools.snapshot_generator.other_publishers
+	$(BIN)/python -m tools.snapshot_generator
 
-# Fail unless the committed snapshot is exactly the generator's output.
+# Fail unless the committed snapshot and manifest are exactly the generator's output.
 snapshot-check: install
-	$(BIN)/python -m tools.snapshot_generator.nbb_regional_accounts --verify
-	$(BIN)/python -m tools.snapshot_generator.other_publishers --verify
+	$(BIN)/python -m tools.snapshot_generator --verify
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs

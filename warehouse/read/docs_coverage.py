@@ -9,7 +9,7 @@ Reads dbt's manifest (descriptions with their docs blocks rendered) and reports:
 - a source table whose meta or description disagrees with extract/catalog.yaml on the
   publisher, dataset id, licence or attribution.
 
-    python -m warehouse.docs_coverage [--db FILE]
+    python -m warehouse.read.docs_coverage [--db FILE]
 
 parses the project into a temporary folder, prints every gap and exits 1 if there is one.
 """
@@ -242,7 +242,7 @@ def check(manifest: Mapping[str, Any], db_file: Path | None = None) -> list[Gap]
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m warehouse.docs_coverage",
+        prog="python -m warehouse.read.docs_coverage",
         description="Fail when a dbt model, seed, source or column has no description.",
     )
     parser.add_argument(

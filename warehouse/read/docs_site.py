@@ -6,7 +6,7 @@ columns and types) is read from a copy of the published file: dbt-duckdb opens i
 read-write, and the published file is never opened for writing. The copy keeps the published
 file's basename, which dbt-duckdb uses as its catalog name.
 
-    python -m warehouse.docs_site [--data-dir DIR]
+    python -m warehouse.read.docs_site [--data-dir DIR]
 
 writes DIR/docs/index.html (default data/docs/index.html) and prints where it is.
 """
@@ -123,7 +123,7 @@ def remote_assets(html: str) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m warehouse.docs_site",
+        prog="python -m warehouse.read.docs_site",
         description="Write dbt's documentation as one static HTML page (DIR/docs/index.html) "
         "from the published warehouse.",
     )
