@@ -37,7 +37,8 @@ SOURCES_GLOB = "models/staging/*/_*__sources.yml"
 HEADER = "generated from extract/catalog.yaml by `make catalog-sync`: edit the catalog, not this"
 
 _MARKER = re.compile(
-    r"^(?P<indent>[ ]*)# catalog: (?P<id>[a-z0-9_]+)\b[^\n]*\n(?P<body>.*?)^(?P=indent)# end catalog\n",
+    r"^(?P<indent>[ ]*)# catalog: (?P<id>[a-z0-9_]+)\b[^\n]*\n"
+    r"(?P<body>.*?)^(?P=indent)# end catalog\n",
     re.M | re.S,
 )
 
@@ -60,14 +61,14 @@ def _docs(catalog: Catalog) -> str:
             f"{{% docs catalog_{d.id} %}}",
             f"**Publisher:** {d.publisher}, dataset `{d.dataset_id}` ({d.title}); catalog id "
             f"`{d.id}`, access {d.access}, release cadence {d.release_cadence}. "
-            f"**Licence:** {d.licence}. **Attribution required:** \"{d.attribution}\". {url}",
+            f'**Licence:** {d.licence}. **Attribution required:** "{d.attribution}". {url}',
             "{% enddocs %}",
             "",
         ]
     lines += ["{% docs catalog_attributions %}", "**Sources and their attribution:**", ""]
     for d in catalog:
         lines.append(
-            f"- {d.publisher} `{d.dataset_id}` (`{d.id}`, {d.title}): \"{d.attribution}\"; "
+            f'- {d.publisher} `{d.dataset_id}` (`{d.id}`, {d.title}): "{d.attribution}"; '
             f"licence: {d.licence}."
         )
     lines += ["{% enddocs %}", ""]
@@ -86,7 +87,9 @@ def _source_block(dataset: Dataset, indent: str) -> str:
         "url": dataset.landing_page or dataset.url_template,
     }
     out = [f"{indent}meta:"]
-    out += [f"{indent}  {key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
+    out += [
+        f"{indent}  {key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()
+    ]
     out += [
         f"{indent}loaded_at_field: retrieved_at",
         f"{indent}freshness:",

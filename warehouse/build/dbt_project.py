@@ -24,7 +24,10 @@ def required_raw_tables(project_dir: Path = DBT_PROJECT_DIR) -> set[str]:
         except yaml.YAMLError:
             continue
         for source in doc.get("sources") or []:
-            if isinstance(source, dict) and (source.get("schema") or source.get("name")) == RAW_SCHEMA:
+            if (
+                isinstance(source, dict)
+                and (source.get("schema") or source.get("name")) == RAW_SCHEMA
+            ):
                 tables.update(t["name"] for t in source.get("tables") or [] if "name" in t)
     tables.discard("source_files")
     return tables

@@ -102,7 +102,9 @@ def run_dbt_build(
         callbacks.append(_progress_printer(echo))
 
     echo(f"dbt build into {build_file}")
-    with environment(**{BUILD_PATH_ENV: str(build_file), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}):
+    with environment(
+        **{BUILD_PATH_ENV: str(build_file), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    ):
         try:
             res = dbtRunner(callbacks=callbacks).invoke(args)
         finally:

@@ -11,6 +11,8 @@ import duckdb
 
 __all__ = [
     "last_run",
+    "last_run_of",
+    "loaded_source_versions",
     "published_inputs",
     "published_run_id",
     "release_schema_changes",
@@ -69,17 +71,45 @@ def last_run(db_file: Path) -> dict[str, Any] | None:
     except duckdb.Error:
         return None
     try:
-        cur = con.execute(
-            "SELECT run_id, started_at, seconds_total, git_sha, lock_sha256, stage_seconds "
-            "FROM meta.runs ORDER BY started_at DESC LIMIT 1"
-        )
-        names = [d[0] for d in cur.description]
-        rows = cur.fetchall()
-    except duckdb.Error:
-        return None
+        return last_run_of(con)
     finally:
         con.close()
-    return dict(zip(names, rows[0], strict=True)) if rows else None
+
+
+def last_run_of(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
+    """last_run, on a connection already open on the file."""
+    rows = _dicts(
+        con,
+        "SELECT run_id, started_at, seconds_total, git_sha, lock_sha256, stage_seconds "
+        "FROM meta.runs ORDER BY started_at DESC LIMIT 1",
+    )
+    return rows[0] if rows else None
+
+
+def loaded_source_versions(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]] | None:
+    """Every source version the build loaded, one row per source and vintage (Statbel's yearly
+    files of one version count as one); None when the file has no meta.source_vintages."""
+    return _dicts(
+        con,
+        "SELECT source_id, vintage, min(first_retrieved_at) AS retrieved_at, "
+        "any_value(licence) AS licence, any_value(attribution) AS attribution, "
+        "count(*) AS files, min(sha256) AS sha256, bool_or(is_current) AS is_current, "
+        "bool_or(is_stale) AS is_stale, any_value(fault) AS fault "
+        "FROM meta.source_vintages WHERE loaded GROUP BY source_id, vintage "
+        "ORDER BY source_id, vintage DESC",
+    )
+
+
+def _dicts(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]] | None:
+    cur = con.cursor()
+    try:
+        cur.execute(sql)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    except duckdb.CatalogException:
+        return None
+    finally:
+        cur.close()
 
 
 def release_schema_changes(db_file: Path) -> list[tuple]:

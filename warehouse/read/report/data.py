@@ -8,6 +8,8 @@ from typing import Any
 
 import duckdb
 
+from warehouse.meta import read as meta_read
+
 REFERENCE_REGION = "BE2"  # the Flemish Region
 MARTS = (
     "article_table_1_key_figures",
@@ -85,8 +87,8 @@ def read_report_data(db_file: Path, region_code: str) -> ReportData:
             figure_1=_mart(con, "article_figure_1_employment_vs_salk", focus),
             figure_2=_mart(con, "article_figure_2_labour_market_rates", focus_and_flanders),
             figure_3=_mart(con, "article_figure_3_manufacturing_share_by_province", list(regions)),
-            vintages=_vintages(con, present_meta=_meta_tables(con)),
-            run=_last_run(con),
+            vintages=_vintages(con),
+            run=meta_read.last_run_of(con),
         )
     finally:
         con.close()
@@ -113,23 +115,11 @@ def _mart(con: duckdb.DuckDBPyConnection, mart: str, regions: list[str]) -> list
     )
 
 
-def _meta_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {r[0] for r in _rows_raw(con, _TABLES_SQL, ["meta"])}
-
-
-def _vintages(con: duckdb.DuckDBPyConnection, present_meta: set[str]) -> list[Row]:
+def _vintages(con: duckdb.DuckDBPyConnection) -> list[Row]:
     """Every source version this build loaded; without meta.source_vintages, raw.source_files."""
-    if "source_vintages" in present_meta:
-        # One row per source version: Statbel's yearly files of one version count as one.
-        return _rows(
-            con,
-            "SELECT source_id, vintage, min(first_retrieved_at) AS retrieved_at, "
-            "any_value(licence) AS licence, any_value(attribution) AS attribution, "
-            "count(*) AS files, min(sha256) AS sha256, bool_or(is_current) AS is_current, "
-            "bool_or(is_stale) AS is_stale, any_value(fault) AS fault "
-            "FROM meta.source_vintages WHERE loaded GROUP BY source_id, vintage "
-            "ORDER BY source_id, vintage DESC",
-        )
+    versions = meta_read.loaded_source_versions(con)
+    if versions is not None:
+        return versions
     return _rows(
         con,
         "SELECT source_id, CAST(max(retrieved_at) AS DATE) AS vintage, "
@@ -139,16 +129,6 @@ def _vintages(con: duckdb.DuckDBPyConnection, present_meta: set[str]) -> list[Ro
         "false AS is_stale, NULL AS fault FROM raw.source_files GROUP BY source_id "
         "ORDER BY source_id",
     )
-
-
-def _last_run(con: duckdb.DuckDBPyConnection) -> Row | None:
-    try:
-        rows = _rows(
-            con, "SELECT run_id, started_at FROM meta.runs ORDER BY started_at DESC LIMIT 1"
-        )
-    except duckdb.CatalogException:
-        return None
-    return rows[0] if rows else None
 
 
 def _catalog_entries() -> dict[str, Row]:
