@@ -61,7 +61,17 @@ REQUIRED_FIELDS = (
     "indicators",
     "notes",
 )
-OPTIONAL_FIELDS = ("dimensions", "parameters", "media_type", "landing_page")
+OPTIONAL_FIELDS = (
+    "dimensions",
+    "parameters",
+    "media_type",
+    "landing_page",
+    "url_alternatives",
+    "inbox",
+)
+# A manual source's inbox: `newest` reads the newest file (each export holds the whole
+# series); `each` reads every file, one per period (RSZ publishes one workbook per quarter).
+INBOX_MODES = ("newest", "each")
 
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -70,6 +80,7 @@ __all__ = [
     "CADENCES",
     "CADENCE_DAYS",
     "FORMATS",
+    "INBOX_MODES",
     "INDICATORS",
     "PUBLISHERS",
     "STALE_AFTER_DAYS",
@@ -105,6 +116,10 @@ class Dataset:
     parameters: Mapping[str, str] = field(default_factory=dict)
     media_type: str | None = None
     landing_page: str | None = None
+    # Other names the publisher has used for the same file, tried in order when the URL
+    # answers 404 (Statbel's yearly files: TF_..._SQ_{year}.zip, VF_..., an .xlsx).
+    url_alternatives: tuple[str, ...] = ()
+    inbox: str = "newest"
 
     @property
     def freshness_days(self) -> tuple[int, int]:
@@ -113,13 +128,20 @@ class Dataset:
 
     def url(self, **params: str) -> str:
         """The URL with its placeholders filled from `parameters`, overridden by `params`."""
+        return self.urls(**params)[0]
+
+    def urls(self, **params: str) -> list[str]:
+        """The URL, then its alternatives, with the placeholders filled in."""
         values = {**self.parameters, **params}
-        missing = [name for name in _placeholders(self.url_template) if name not in values]
-        if missing:
-            raise CatalogError(
-                f"dataset {self.id!r}: url_template needs {', '.join(missing)}; pass them"
-            )
-        return self.url_template.format(**values)
+        filled = []
+        for template in (self.url_template, *self.url_alternatives):
+            missing = [name for name in _placeholders(template) if name not in values]
+            if missing:
+                raise CatalogError(
+                    f"dataset {self.id!r}: url_template needs {', '.join(missing)}; pass them"
+                )
+            filled.append(template.format(**values))
+        return filled
 
 
 @dataclass(frozen=True)
@@ -245,7 +267,22 @@ def _dataset(raw: Any, index: int, check: _Check) -> Dataset:
     dimensions = None
     if raw.get("dimensions") is not None:
         dimensions = check.text_list(raw, "dimensions", where)
+    alternatives: tuple[str, ...] = ()
+    if raw.get("url_alternatives") is not None:
+        alternatives = check.text_list(raw, "url_alternatives", where)
+        for alt in alternatives:
+            if not alt.startswith("https://") or set(_placeholders(alt)) - set(placeholders):
+                raise check.fail(
+                    where,
+                    f"url_alternatives entry {alt!r} must be an https URL with no placeholder "
+                    "that url_template lacks",
+                )
     parameters = _parameters(raw, where, check, placeholders, dimensions)
+    inbox = "newest"
+    if raw.get("inbox") is not None:
+        inbox = check.choice(raw, "inbox", where, INBOX_MODES)
+        if raw.get("access") != "manual":
+            raise check.fail(where, "field 'inbox' applies to manual sources only")
     optional_text = {}
     for name in ("media_type", "landing_page"):
         optional_text[name] = check.text(raw, name, where) if raw.get(name) is not None else None
@@ -269,6 +306,8 @@ def _dataset(raw: Any, index: int, check: _Check) -> Dataset:
         parameters=parameters,
         media_type=optional_text["media_type"],
         landing_page=optional_text["landing_page"],
+        url_alternatives=alternatives,
+        inbox=inbox,
     )
 
 

@@ -1,17 +1,24 @@
 {#- The one definition of observation statuses and their order.
-    Weakest first: modelled < provisional < official. A derived value takes the weakest status
-    of its inputs, so nothing modelled is ever presented as official. -#}
+    Weakest first: modelled < derived < provisional < official. `derived` is a value computed
+    here from published figures that were themselves rounded (VDAB's province rate from
+    municipal rates), so only approximately the publisher's. A value computed from several
+    inputs takes the weakest status of its inputs, so nothing modelled is ever presented as
+    official. -#}
 
 {% macro obs_statuses() -%}
-    {{ return(['official', 'provisional', 'modelled']) }}
+    {{ return(['official', 'provisional', 'derived', 'modelled']) }}
 {%- endmacro %}
 
 {% macro obs_status_rank(status) -%}
-    case {{ status }} when 'modelled' then 1 when 'provisional' then 2 when 'official' then 3 end
+    case {{ status }}
+        when 'modelled' then 1 when 'derived' then 2 when 'provisional' then 3 when 'official' then 4
+    end
 {%- endmacro %}
 
 {% macro obs_status_of_rank(rank) -%}
-    case {{ rank }} when 1 then 'modelled' when 2 then 'provisional' when 3 then 'official' end
+    case {{ rank }}
+        when 1 then 'modelled' when 2 then 'derived' when 3 then 'provisional' when 4 then 'official'
+    end
 {%- endmacro %}
 
 {#- Aggregate: the weakest status over the rows of a group. -#}

@@ -15,13 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from extract.formats import (
-    arvastat_xlsx,
-    bestat_csv,
+    bestat,
     json_stat,
     rsz_xlsx,
     sdmx_csv,
     sdmx_json,
     statbel_txt_zip,
+    vdab_xlsx,
     xlsx,
 )
 from extract.formats.sniffing import Sniffed, Sniffing
@@ -94,25 +94,25 @@ FORMATS: dict[str, Format] = {
         ),
         Format("xlsx", xlsx.CONTENT_TYPES, ".xlsx", xlsx.sniff, None),
         Format(
-            "be-stat-csv",
-            bestat_csv.CONTENT_TYPES,
-            ".csv",
-            bestat_csv.sniff,
-            _without_dimensions(bestat_csv.parse_bestat_vat_starters),
+            "be-stat",
+            bestat.CONTENT_TYPES,
+            ".json",
+            bestat.sniff,
+            _without_dimensions(bestat.parse_bestat_vat_starters),
         ),
         Format(
             "rsz-xlsx",
             xlsx.CONTENT_TYPES,
             ".xlsx",
-            xlsx.sniff,
+            rsz_xlsx.sniff,
             _without_dimensions(rsz_xlsx.parse_rsz_establishments),
         ),
         Format(
-            "arvastat-xlsx",
+            "vdab-xlsx",
             xlsx.CONTENT_TYPES,
             ".xlsx",
-            xlsx.sniff,
-            _without_dimensions(arvastat_xlsx.parse_arvastat_job_seekers),
+            vdab_xlsx.sniff,
+            _without_dimensions(vdab_xlsx.parse_vdab_job_seekers),
         ),
     )
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -170,11 +171,21 @@ def read_xlsx_rows(data: bytes, expected: str, err: Errors) -> dict[str, list[tu
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        with warnings.catch_warnings():
+            # Exports without a style sheet (Provincies in Cijfers) are normal, not a fault.
+            warnings.filterwarnings("ignore", message="Workbook contains no default style")
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
         raise err("", f"not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
     try:
-        return {ws.title: list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets}
+        sheets = {}
+        for ws in workbook.worksheets:
+            # Some exports declare a 1x1 dimension for a full sheet: read every row there is.
+            ws.reset_dimensions()
+            sheets[ws.title] = list(ws.iter_rows(values_only=True))
+        return sheets
+    except Exception as exc:
+        raise err("", f"not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
     finally:
         workbook.close()
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.e2e
 
 README = PROJECT_ROOT / "README.md"
 SECTION = "## Querying the marts"
-STATUSES = {"official", "provisional", "modelled"}
+STATUSES = {"official", "provisional", "derived", "modelled"}
 TABLE_2_CLUSTERS = set(sectors.TABLE_2_CLUSTERS)
 
 

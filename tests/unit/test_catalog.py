@@ -19,7 +19,7 @@ from extract.catalog import (
     CatalogError,
     load_catalog,
 )
-from extract.paths import CATALOG_PATH, SNAPSHOT_DIR
+from extract.paths import CATALOG_PATH, PROJECT_ROOT, SNAPSHOT_DIR
 
 EXPECTED_IDS = {
     "nbb_regaca38",
@@ -80,7 +80,7 @@ def test_attribution_per_publisher(catalog: Catalog) -> None:
             "NBB": "Source: NBB.Stat",
             "Statbel": "Source: Statbel",
             "Eurostat": "Source: Eurostat",
-            "VDAB": "VDAB Arvastat",
+            "VDAB": "Source: VDAB",
             "RSZ": "RSZ/ONSS",
         }[dataset.publisher]
         assert expected in dataset.attribution, dataset.id
@@ -98,10 +98,12 @@ def test_nbb_regaca38_entry(catalog: Catalog) -> None:
     assert nbb.raw_table == "nbb_regaca38"
     assert nbb.dimensions == ("FREQ", "ITEM", "NUTS", "BRANCH", "UNIT", "SECTOR")
     assert nbb.snapshot == "nbb/BE2_DF_REGACA38_1.0.json"
-    assert nbb.url() == (
+    assert nbb.url().startswith(
         "https://nsidisseminate-stat.nbb.be/rest/data/BE2,DF_REGACA38,1.0/"
-        "A.EMPLOY+HRWEMP+HRWTOT+B1G000+B1QCAP+POPULA.000+200+210+220+230+240+250..."
-        "?startPeriod=2003&endPeriod=2023&dimensionAtObservation=TIME_PERIOD"
+        "A.EMPLOY+HRWEMP+HRWTOT+B1G000+B1QCAP+POPULA.000+200+210+220+230+240+250.TOT+C+"
+    )
+    assert nbb.url().endswith(
+        ".NP+AB+CU+EU.S1+_Z?startPeriod=2003&endPeriod=2023&dimensionAtObservation=TIME_PERIOD"
     )
     # One key part per dimension.
     assert len(nbb.parameters["key"].split(".")) == len(nbb.dimensions)
@@ -114,7 +116,7 @@ def test_access_modes(catalog: Catalog) -> None:
     assert access["statbel_vat_enterprises"] == "file"
     assert access["rsz_establishments"] == "manual"
     assert access["vdab_job_seekers"] == "manual"
-    assert access["statbel_vat_starters"] == "manual"
+    assert access["statbel_vat_starters"] == "api"  # be.STAT's view API
 
 
 def test_url_with_missing_placeholder_is_an_error(catalog: Catalog) -> None:
@@ -238,3 +240,44 @@ def test_sdmx_key_must_have_one_part_per_dimension(tmp_path: Path, raw_catalog: 
     message = _error(tmp_path, raw_catalog)
     assert "'nbb_regaca38'" in message
     assert "5 parts" in message
+
+
+def _dataset(raw_catalog: dict, dataset_id: str) -> dict:
+    return next(d for d in raw_catalog["datasets"] if d["id"] == dataset_id)
+
+
+def test_statbel_files_have_their_other_names_in_order(catalog: Catalog) -> None:
+    urls = catalog.get("statbel_vat_enterprises").urls(year="2019")
+    assert [u.rsplit("/", 1)[-1] for u in urls] == [
+        "TF_VAT_NACE_EMPL_2019.zip",
+        "TF_VAT_NACE_EMPL_SQ_2019.zip",
+        "VF_VAT_NACE_EMPL_2019.zip",
+        "TF_VAT_NACE_EMPL_2019.xlsx",
+    ]
+
+
+def test_an_alternative_url_must_be_https_without_new_placeholders(
+    tmp_path: Path, raw_catalog: dict
+) -> None:
+    dataset = _dataset(raw_catalog, "statbel_vat_enterprises")
+    dataset["url_alternatives"] = ["https://statbel.fgov.be/{year}/{month}.zip"]
+    message = _error(tmp_path, raw_catalog)
+    assert "'statbel_vat_enterprises'" in message and "url_alternatives" in message
+
+
+def test_inbox_mode_is_for_manual_sources_and_named(tmp_path: Path, raw_catalog: dict) -> None:
+    assert load_catalog().get("rsz_establishments").inbox == "each"
+    assert load_catalog().get("vdab_job_seekers").inbox == "newest"
+    _dataset(raw_catalog, "rsz_establishments")["inbox"] = "all"
+    assert "'inbox' is 'all'" in _error(tmp_path, raw_catalog)
+    _dataset(raw_catalog, "rsz_establishments")["inbox"] = "each"
+    _dataset(raw_catalog, "nbb_regaca38")["inbox"] = "each"
+    assert "manual sources only" in _error(tmp_path, raw_catalog)
+
+
+def test_nbb_key_asks_only_for_what_the_warehouse_reads(catalog: Catalog) -> None:
+    freq, _, _, branches, units, sectors = catalog.get("nbb_regaca38").parameters["key"].split(".")
+    assert (freq, units, sectors) == ("A", "NP+AB+CU+EU", "S1+_Z")
+    seed = (PROJECT_ROOT / "dbt_project" / "seeds" / "nbb_branches.csv").read_text()
+    codes = {line.split(",")[0] for line in seed.splitlines()[1:]}
+    assert set(branches.split("+")) == codes | {"_Z"}

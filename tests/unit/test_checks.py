@@ -135,12 +135,12 @@ def test_every_embedded_file_passes_the_live_checks(entry) -> None:
     compare_fingerprints(dataset, URL, checked.fingerprint, checked.fingerprint)
 
 
-def test_be_stat_export_with_a_renamed_column_is_refused() -> None:
+def test_be_stat_view_with_a_renamed_label_is_refused() -> None:
     (entry,) = _SNAPSHOT.entries("statbel_vat_starters")
     dataset = CATALOG.get(entry.source_id)
     body = _SNAPSHOT.read_bytes(entry)
     good = check_body(dataset, URL, body).fingerprint
-    assert good.kind == "columns" and "MS_NUM_VAT_START" in good.names
-    renamed = check_body(dataset, URL, body.replace(b"MS_NUM_VAT_START", b"MS_NUM_START", 1))
-    with pytest.raises(FetchError, match="'MS_NUM_VAT_START' renamed to 'MS_NUM_START'"):
+    assert good.kind == "columns" and "Aantal oprichtingen" in good.names
+    renamed = check_body(dataset, URL, body.replace(b'"Provincie"', b'"Provincie (zetel)"'))
+    with pytest.raises(FetchError, match="'Provincie' renamed to 'Provincie \\(zetel\\)'"):
         compare_fingerprints(dataset, URL, good, renamed.fingerprint)

@@ -65,7 +65,7 @@ def test_every_mart_says_where_its_values_come_from_and_that_they_may_be_modelle
         "Source: NBB.Stat",
         "Source: Statbel",
         "Source: RSZ/ONSS (own processing)",
-        "Source: VDAB Arvastat",
+        "Source: VDAB",
         "Source: Eurostat",
     ):
         assert publisher_attribution in fact["description"]

@@ -88,38 +88,6 @@ STATBEL_VAT_COLUMNS = [
     "MS_NUM_VAT",
 ]
 
-BESTAT_COLUMNS = [
-    "CD_YEAR",
-    "CD_PROV_REFNIS",
-    "TX_PROV_DESCR_NL",
-    "CD_NACE",
-    "TX_NACE_NL",
-    "MS_NUM_VAT_START",
-    "MS_NUM_VAT_STOP",
-    "CD_OBS_STATUS",
-]
-
-RSZ_HEADER = [
-    "Jaar",
-    "Kwartaal",
-    "NIS-code",
-    "Gewest / provincie",
-    "NACE-sectie",
-    "Omschrijving NACE-sectie",
-    "Aantal vestigingseenheden",
-]
-
-VDAB_HEADER = [
-    "Jaar",
-    "NIS-code",
-    "Regio",
-    "Werkzoekenden zonder werk 18-64 (jaargemiddelde)",
-    "Werkenden 18-64 (jaargemiddelde)",
-    "Beroepsbevolking 18-64: werkenden + werkzoekenden zonder werk (jaargemiddelde)",
-]
-
 FLEMISH_REGION_REFNIS = 2000
 
 REGION_NAME = "Vlaams Gewest"
-
-STATUS_PROVISIONAL = "P"

@@ -1,6 +1,6 @@
-"""What every generated snapshot file shares: deterministic helpers, the writers of each wire
-format's container (ZIP, XLSX, CSV), the calibration record, and the manifest entry, whose
-origin (format, URL, licence, attribution) comes from extract/catalog.yaml."""
+"""What every generated snapshot file shares: deterministic helpers, the ZIP and CSV containers
+(workbooks come from tools/publisher_layouts), the calibration record, and the manifest entry,
+whose origin (format, URL, licence, attribution) comes from extract/catalog.yaml."""
 
 from __future__ import annotations
 
@@ -8,17 +8,16 @@ import csv
 import hashlib
 import io
 import json
-import zipfile
 import zlib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from extract.catalog import Catalog, load_catalog
+from tools.publisher_layouts import containers
 from tools.snapshot_generator.paths import DBT_PROJECT_DIR, FACTS_DIR
 
 RETRIEVED_AT = "2026-11-27T00:00:00Z"
-ZIP_TIME = (2026, 11, 27, 0, 0, 0)
 SNAPSHOT_ID = "limburg-embedded-snapshot"
 
 
@@ -69,55 +68,8 @@ def anchored_path(years: range, anchors: dict[int, float]) -> dict[int, float]:
 
 
 def zip_bytes(name: str, payload: bytes) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o644 << 16
-        archive.writestr(info, payload, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
-    return buffer.getvalue()
-
-
-def xlsx_bytes(sheet_title: str, title_rows: list[list[object]], rows: list[list[object]]) -> bytes:
-    """A one-sheet workbook, byte-identical run to run (fixed document times)."""
-    from datetime import datetime
-
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet_title
-    for row in title_rows:
-        ws.append(row)
-    for row in rows:
-        ws.append(row)
-    fixed = datetime(*ZIP_TIME)
-    wb.properties.created = fixed
-    wb.properties.modified = fixed
-    wb.properties.creator = "limburg-warehouse snapshot generator"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    # openpyxl stamps the zip members with the current time: rewrite them with a fixed one.
-    src = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                data = _fix_core_times(data, fixed)
-            info = zipfile.ZipInfo(item.filename, date_time=ZIP_TIME)
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
-    return out.getvalue()
-
-
-def _fix_core_times(data: bytes, fixed) -> bytes:
-    import re
-
-    stamp = fixed.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    return re.sub(
-        rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + stamp + rb"\3", data
-    )
+    """A one-member ZIP with fixed times (the layout writers' container)."""
+    return containers.zip_bytes({name: payload})
 
 
 def csv_text(rows: list[list[object]], delimiter: str, header: list[str]) -> bytes:

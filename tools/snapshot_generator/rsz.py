@@ -1,15 +1,15 @@
-"""RSZ's establishments with staff, modelled: RSZ's Excel table (title rows, header, one row per
-year, region and section), Limburg's 2013/2023 levels and the Flemish changes of Table 1 at their
-printed values; provinces and sections add up to their totals exactly."""
+"""RSZ's establishments with staff, modelled: one decentralised-statistics workbook per year
+(the fourth quarter), in RSZ's cross-tab layout; Limburg's 2013/2023 levels and the Flemish
+changes of Table 1 at their printed values; provinces and sections add up to their totals
+exactly."""
 
 from __future__ import annotations
 
+from tools.publisher_layouts.rsz import RszRow, RszWorkbook, rsz_workbook_bytes
 from tools.snapshot_generator.codes import (
     FLEMISH_PROVINCES,
     FLEMISH_REGION_REFNIS,
-    NACE_SECTIONS,
     REGION_NAME,
-    RSZ_HEADER,
 )
 from tools.snapshot_generator.outputs import (
     Calibration,
@@ -18,7 +18,6 @@ from tools.snapshot_generator.outputs import (
     noise,
     printed,
     round_preserving_sum,
-    xlsx_bytes,
 )
 
 GENERATOR = "tools/snapshot_generator/rsz.py"
@@ -122,17 +121,16 @@ def _rsz_cells() -> dict[tuple[int, int, str], int]:
     return cells
 
 
+MODELLED_REASON = (
+    "Modelled, not official: RSZ's decentralised statistics are an Excel download the build "
+    "machines cannot reach. Generated deterministically; Limburg's 2013 and 2023 levels (TOTAL "
+    "and C) and the Flemish 2013-2023 changes are the article's printed figures; provinces and "
+    "sections add up to their totals exactly."
+)
+
+
 def rsz_establishments(cal: Calibration) -> list[Output]:
     cells = _rsz_cells()
-    rows = []
-    region_names = {FLEMISH_REGION_REFNIS: REGION_NAME} | {
-        k: v[1].replace("Provincie ", "Provincie ") for k, v in FLEMISH_PROVINCES.items()
-    }
-    for (year, refnis, section), value in sorted(
-        cells.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] != "TOTAL", kv[0][2])
-    ):
-        label = "Totaal" if section == "TOTAL" else NACE_SECTIONS[section][0]
-        rows.append([year, 4, f"{refnis:05d}", region_names[refnis], section, label, value])
     for sector in ("TOTAL", "C"):
         for year in (2013, 2023):
             fid = f"T1.establishments_with_staff.{sector}.{year}"
@@ -143,23 +141,28 @@ def rsz_establishments(cal: Calibration) -> list[Output]:
             / cells[(2013, FLEMISH_REGION_REFNIS, sector)]
         )
         cal.check(fid, printed(fid), 100 * (be2 - 1), 0.05)
-    title = [
-        ["Gedecentraliseerde statistiek: vestigingseenheden met personeel naar plaats van "
-         "tewerkstelling, gewest, provincie en NACE-sectie (NACE-BEL 2008), 4de kwartaal"],
-        ["Bron: RSZ/ONSS, gedecentraliseerde statistieken"],
-        [],
-        RSZ_HEADER,
-    ]  # fmt: skip
-    return [
-        Output(
-            source_id="rsz_establishments",
-            path="rsz/rsz_vestigingen_nace_q4.xlsx",
-            generator=GENERATOR,
-            payload=xlsx_bytes("Vestigingen Q4", title, rows),
-            modelled_series=["*"],
-            modelled_reason="Modelled, not official: RSZ's decentralised statistics are an Excel "
-            "download the build machines cannot reach. Generated deterministically; Limburg's "
-            "2013 and 2023 levels (TOTAL and C) and the Flemish 2013-2023 changes are the "
-            "article's printed figures; provinces and sections add up to their totals exactly.",
+    names = {FLEMISH_REGION_REFNIS: REGION_NAME} | {
+        k: v[1].removeprefix("Provincie ") for k, v in FLEMISH_PROVINCES.items()
+    }
+    outputs = []
+    for year in RSZ_YEARS:
+        rows = []
+        for refnis in [*sorted(FLEMISH_PROVINCES), FLEMISH_REGION_REFNIS]:
+            counts = {
+                section: value
+                for (y, r, section), value in cells.items()
+                if y == year and r == refnis and section != "TOTAL"
+            }
+            rows.append(RszRow(names[refnis], counts, cells[(year, refnis, "TOTAL")]))
+        book = RszWorkbook(year, 4, rows)
+        outputs.append(
+            Output(
+                source_id="rsz_establishments",
+                path=f"rsz/{book.file_name()}",
+                generator=GENERATOR,
+                payload=rsz_workbook_bytes(book),
+                modelled_series=["*"],
+                modelled_reason=MODELLED_REASON,
+            )
         )
-    ]
+    return outputs

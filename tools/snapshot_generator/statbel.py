@@ -1,17 +1,17 @@
-"""Statbel's files, real: the VAT-liable enterprises (open data, a ZIP of pipe-separated TXT per
-year) and the VAT starters and stoppers (a be.STAT CSV export), from the published figures in
-facts/, unchanged and official (the latest starters year provisional)."""
+"""Statbel's files, real: the VAT-liable enterprises (a ZIP of pipe-separated TXT per year, the
+province figures in Statbel's column names) and the VAT starters (a be.STAT view result),
+from the published figures in facts/, unchanged and official (the latest starters year is
+provisional, which the warehouse tells from the retrieval date)."""
 
 from __future__ import annotations
 
+from tools.publisher_layouts.statbel import bestat_json
 from tools.snapshot_generator.codes import (
-    BESTAT_COLUMNS,
     EMPLOYER_CLASSES,
     FLEMISH_PROVINCES,
     NACE_SECTIONS,
     PROVINCE_NAMES,
     STATBEL_VAT_COLUMNS,
-    STATUS_PROVISIONAL,
 )
 from tools.snapshot_generator.outputs import (
     Calibration,
@@ -95,23 +95,24 @@ def statbel_vat_enterprises(cal: Calibration) -> list[Output]:
 
 def statbel_vat_starters(cal: Calibration) -> list[Output]:
     facts = read_facts("statbel_vat_starters_stoppers_by_province.csv")
-    rows = []
+    cells = []
     for r in facts:
-        refnis = int(r["refnis_province"])
         section = r["nace_section"]
-        rows.append(
-            [
-                int(r["year"]),
-                refnis,
-                PROVINCE_NAMES[refnis][0],
-                section,
-                NACE_SECTIONS[section][0],
-                int(r["starters"]),
-                int(r["stoppers"]),
-                STATUS_PROVISIONAL if r["provisional"] == "1" else "",
-            ]
+        if section == "ALL":
+            label = None  # be.STAT: a null dimension is the total over it
+        elif section == "X":
+            label = "Onbekende economische activiteit"
+        else:
+            label = f"{section} {NACE_SECTIONS[section][0]}"
+        cells.append(
+            {
+                "Jaar": r["year"],
+                "Provincie": PROVINCE_NAMES[int(r["refnis_province"])][0],
+                "Sectie": label,
+                "Aantal oprichtingen": int(r["starters"]),
+            }
         )
-    payload = b"\xef\xbb\xbf" + csv_text(rows, ";", BESTAT_COLUMNS)
+    payload = bestat_json(cells)
 
     def starters(refnis: set[int], year: int) -> int:
         return sum(
@@ -129,11 +130,12 @@ def statbel_vat_starters(cal: Calibration) -> list[Output]:
     return [
         Output(
             source_id="statbel_vat_starters",
-            path="statbel/bestat_vat_starters_stoppers.csv",
+            path="statbel/bestat_vat_starters.json",
             generator=GENERATOR,
             payload=payload,
             modelled_series=[],
-            note="Published figures (be.STAT export). 2025 is provisional (CD_OBS_STATUS P): "
-            "estimated from monthly totals, its sections do not add up to the total.",
+            note="Published figures, as a be.STAT view result (first registrations by year, "
+            "province and section). 2025 is provisional: estimated from monthly totals, its "
+            "sections do not add up to the total.",
         )
     ]

@@ -1,21 +1,17 @@
-"""VDAB's job seekers without work and labour force 18-64, modelled: Arvastat's Excel export of
-annual averages; the rate reproduces Table 1 and Figure 2."""
+"""VDAB's job seekers without work and labour force 18-64, modelled: Arvastat's Excel export
+(sheet Data: provinces and the Totaal row by year) of annual averages; the rate reproduces
+Table 1 and Figure 2."""
 
 from __future__ import annotations
 
-from tools.snapshot_generator.codes import (
-    FLEMISH_PROVINCES,
-    FLEMISH_REGION_REFNIS,
-    REGION_NAME,
-    VDAB_HEADER,
-)
+from tools.publisher_layouts.vdab import arvastat_bytes
+from tools.snapshot_generator.codes import FLEMISH_PROVINCES, FLEMISH_REGION_REFNIS
 from tools.snapshot_generator.outputs import (
     Calibration,
     Output,
     noise,
     printed,
     round_preserving_sum,
-    xlsx_bytes,
 )
 
 GENERATOR = "tools/snapshot_generator/vdab.py"
@@ -39,7 +35,7 @@ VDAB_LABOUR_FORCE_2012 = {10000: 858000, 20001: 531000, 30000: 566000, 40000: 73
 
 
 def vdab_job_seekers(cal: Calibration) -> list[Output]:
-    rows = []
+    by_name: dict[str, tuple[list[int], list[int]]] = {}
     for i, year in enumerate(VDAB_YEARS):
         force = {
             p: round(
@@ -60,26 +56,23 @@ def vdab_job_seekers(cal: Calibration) -> list[Output]:
             others, round_preserving_sum(weights, flemish_seekers - seekers[70000]), strict=True
         ):
             seekers[p] = n
-        regions = [(FLEMISH_REGION_REFNIS, REGION_NAME, flemish_seekers, flemish_force)]
+        regions = [(FLEMISH_REGION_REFNIS, "Totaal", flemish_seekers, flemish_force)]
         regions += [
             (p, FLEMISH_PROVINCES[p][1].removeprefix("Provincie "), seekers[p], force[p])
             for p in sorted(FLEMISH_PROVINCES)
         ]
         for refnis, name, n, f in regions:
-            rows.append([year, f"{refnis:05d}", name, n, f - n, f])
+            by_name.setdefault(name, ([], []))
+            by_name[name][0].append(n)
+            by_name[name][1].append(f)
             rate = 100 * n / f
             region = "BE2" if refnis == FLEMISH_REGION_REFNIS else None
             region = region or FLEMISH_PROVINCES[refnis][0]
             if region in VDAB_RATE:
                 fid = f"model.job_seekers_rate.{region}.{year}"
                 cal.check(fid, VDAB_RATE[region][i], rate, 0.005)
-    title = [
-        ["Arvastat - Werkzoekendengraad 18-64 jaar: werkzoekenden zonder werk (WZW) en "
-         "beroepsbevolking, jaargemiddelden"],
-        ["Bron: VDAB Arvastat; beroepsbevolking: Steunpunt Werk op basis van RSZ, RSVZ, VDAB"],
-        [],
-        VDAB_HEADER,
-    ]  # fmt: skip
+    # Arvastat lists the provinces, then the total (the Flemish Region).
+    ordered = {k: by_name[k] for k in sorted(by_name, key=lambda k: (k == "Totaal", k))}
     # The rates the model follows equal the article's printed points.
     index = {year: i for i, year in enumerate(VDAB_YEARS)}
     for fid, region, year in (
@@ -99,7 +92,7 @@ def vdab_job_seekers(cal: Calibration) -> list[Output]:
             source_id="vdab_job_seekers",
             path="vdab/arvastat_werkzoekendengraad_18_64.xlsx",
             generator=GENERATOR,
-            payload=xlsx_bytes("Werkzoekendengraad", title, rows),
+            payload=arvastat_bytes(list(VDAB_YEARS), ordered),
             modelled_series=["*"],
             modelled_reason="Modelled, not official: Arvastat exports are made by hand and the "
             "build machines cannot reach VDAB. Generated deterministically so that the rate "

@@ -28,7 +28,7 @@ from warehouse.read.report import DEFAULT_REGION, PAGE, default_out_dir, report_
 # (extract/catalog.py, the same limits dbt's source freshness uses).
 MAX_AGE = {cadence: timedelta(days=days) for cadence, days in STALE_AFTER_DAYS.items()}
 BAD_OUTCOMES = {"failed", "abandoned"}
-STATUSES = ("official", "provisional", "modelled")
+STATUSES = ("official", "provisional", "derived", "modelled")
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,12 @@ class Status:
             out.append(
                 f"last run {self.last_run.get('run_id')} {self.last_run.get('outcome')}{where}: "
                 f"{_first_line(self.last_run.get('reason'))}"
+            )
+        faults = (self.last_run or {}).get("source_faults") or []
+        if faults:
+            out.append(
+                f"last run {self.last_run.get('run_id')}: {len(faults)} source(s) fell back on "
+                f"an older version: {'; '.join(faults)}"
             )
         if (
             self.published_run_id

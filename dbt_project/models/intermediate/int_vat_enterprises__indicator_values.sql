@@ -1,9 +1,13 @@
 -- Statbel's VAT counts as indicator values: vat_enterprises (the stock, summed over employer
--- classes and districts) and vat_starters, per Flemish province, NACE section and TOTAL
--- (Statbel's ALL), year, source and vintage. Districts (CD_ADM_DSTR_REFNIS) map to provinces
--- through the refnis_districts seed (23000 and 24000 go to 20001, never by first digit),
--- provinces through the regions seed. Section X (activity unknown) stays out of the facts but
--- inside TOTAL, as Statbel counts it.
+-- classes and districts) and vat_starters, per Flemish province, NACE section and TOTAL, year,
+-- source and vintage. Districts (CD_REFNIS / CD_ADM_DSTR_REFNIS) map to provinces through the
+-- refnis_districts seed (23000 and 24000 go to 20001, never by first digit), provinces through
+-- the regions seed.
+-- Statbel's yearly files code activity in NACE-BEL detail, without sections or totals: a code's
+-- division maps to its section through the nace_bel_divisions seed (a code without a known
+-- division is activity unknown, X), and TOTAL is the sum of every cell, computed here. The
+-- embedded province file publishes sections and ALL, which are taken as published. Section X
+-- stays out of the facts but inside TOTAL, as Statbel counts it.
 -- Statbel publishes no Flemish Region row: BE2 is the sum of the five provinces, as Statbel
 -- defines it, and only for a year in which the file has all five. A cell Statbel leaves out
 -- is an empty cell (zero enterprises).
@@ -22,6 +26,50 @@ provinces_by_refnis as (
     where region_level = 'province'
 ),
 
+divisions as (
+    select
+        division_code,
+        section_code
+    from {{ ref('nace_bel_divisions') }}
+),
+
+stock as (
+    select
+        stock.year,
+        stock.refnis_level,
+        stock.refnis_code,
+        coalesce(stock.published_sector_code, divisions.section_code, 'X') as sector_code,
+        stock.file_layout,
+        stock.vat_enterprises,
+        stock.obs_status,
+        stock.source_id,
+        stock.vintage,
+        stock.retrieved_at,
+        stock.file_sha256
+    from {{ ref('stg_statbel__vat_enterprises') }} as stock
+    left join divisions on stock.nace_division = divisions.division_code
+),
+
+-- NACE-BEL detail has no total row: every cell counts towards TOTAL.
+stock_with_totals as (
+    select * from stock
+    union all
+    select
+        year,
+        refnis_level,
+        refnis_code,
+        'TOTAL' as sector_code,
+        file_layout,
+        vat_enterprises,
+        obs_status,
+        source_id,
+        vintage,
+        retrieved_at,
+        file_sha256
+    from stock
+    where file_layout <> 'province'
+),
+
 stock_cells as (
     select
         'vat_enterprises' as indicator_id,
@@ -35,7 +83,7 @@ stock_cells as (
         stock.vintage,
         stock.retrieved_at,
         stock.file_sha256
-    from {{ ref('stg_statbel__vat_enterprises') }} as stock
+    from stock_with_totals as stock
     left join districts
         on stock.refnis_level = 'district' and stock.refnis_code = districts.district_refnis_code
     left join provinces_by_refnis
@@ -66,6 +114,7 @@ starter_cells as (
         on
             starters.refnis_level = 'province'
             and starters.refnis_code = provinces_by_refnis.refnis_code
+    where starters.vat_starters is not null
 ),
 
 cells as (

@@ -20,10 +20,12 @@ TEXT: dict[str, dict[str, str]] = {
         "files": "{n} bestanden",
         "no_modelled": "Alle getoonde waarden zijn officieel of voorlopig (V).",
         "legend_modelled": "M = gemodelleerd, geen officiële statistiek",
+        "legend_derived": "A = afgeleid uit afgeronde gepubliceerde cijfers",
         "legend_provisional": "V = voorlopig",
         "chart_modelled_note": "✚ = gemodelleerd, geen officiële statistiek",
         "status_official": "officieel",
         "status_provisional": "voorlopig",
+        "status_derived": "afgeleid",
         "status_modelled": "gemodelleerd",
         "status": "Status",
         "figure": "Figuur {n}",
@@ -102,10 +104,12 @@ TEXT: dict[str, dict[str, str]] = {
         "files": "{n} files",
         "no_modelled": "Every value shown is official or provisional (P).",
         "legend_modelled": "M = modelled, not an official statistic",
+        "legend_derived": "D = derived from rounded published figures",
         "legend_provisional": "P = provisional",
         "chart_modelled_note": "✚ = modelled, not an official statistic",
         "status_official": "official",
         "status_provisional": "provisional",
+        "status_derived": "derived",
         "status_modelled": "modelled",
         "status": "Status",
         "figure": "Figure {n}",
@@ -172,8 +176,8 @@ TEXT: dict[str, dict[str, str]] = {
 
 # The letter that marks a value's status in tables and chart tooltips ("" for official).
 STATUS_MARK = {
-    "nl": {"modelled": "M", "provisional": "V", "official": ""},
-    "en": {"modelled": "M", "provisional": "P", "official": ""},
+    "nl": {"modelled": "M", "derived": "A", "provisional": "V", "official": ""},
+    "en": {"modelled": "M", "derived": "D", "provisional": "P", "official": ""},
 }
 
 # The marts' units (English) in Dutch.
