@@ -21,11 +21,18 @@ from collections.abc import Sequence
 from pathlib import PurePosixPath
 
 from extract.catalog import Dataset
+from extract.errors import SourceFormatError
 from extract.formats import get_format
 from extract.formats.sniffing import MAX_UNPACKED_BYTES, Fingerprint, Sniffed, Sniffing
 from extract.http import FetchError
 
-__all__ = ["check_body", "check_content_type", "compare_fingerprints", "fingerprint"]
+__all__ = [
+    "check_body",
+    "check_content_type",
+    "check_loadable",
+    "compare_fingerprints",
+    "fingerprint",
+]
 
 _HTML = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.I | re.S)
@@ -78,6 +85,24 @@ def check_body(
         max_unpacked=max_unpacked,
     )
     return get_format(dataset.format).sniff(body, at)
+
+
+def check_loadable(dataset: Dataset, url: str, body: bytes, name: str) -> None:
+    """Run the loader's own parser on an accepted body: a file the load would reject must
+    never become a source's good version. Raises FetchError(fault='unloadable')."""
+    fmt = get_format(dataset.format)
+    if not fmt.loadable:
+        return
+    try:
+        parsed = fmt.parse_raw_table(
+            body, source_id=dataset.id, filename=name, dimensions=dataset.dimensions
+        )
+    except SourceFormatError as exc:
+        where = f" at {exc.location}" if exc.location else ""
+        problem = f"{exc.filename}{where}: {exc.problem}"
+        raise FetchError(dataset.id, url, "unloadable", problem) from None
+    if not parsed.rows:
+        raise FetchError(dataset.id, url, "unloadable", f"{name}: no observations")
 
 
 def fingerprint(dataset: Dataset, body: bytes) -> Fingerprint:

@@ -1,5 +1,11 @@
 """Fetch one source from its publisher (or the operator's inbox), check it, and keep every
-accepted version in the raw store. A rejected response is never stored."""
+accepted version in the raw store.
+
+A file is accepted only when it passes the format's body check, the schema fingerprint
+comparison and the loader's own parser. A rejected file is never a source's good version: its
+bytes are quarantined with the fault (`extract.quarantine`), an inbox file is moved out of the
+inbox, and the source falls back to its last good version.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +18,13 @@ from urllib.parse import urlsplit
 
 from extract import raw_store as rs
 from extract.catalog import Dataset
-from extract.checks import check_body, compare_fingerprints
+from extract.checks import check_body, check_loadable, compare_fingerprints
 from extract.formats.sniffing import Fingerprint
 from extract.http import FetchError, HttpClient, HttpResponse
 from extract.live_config import LiveConfig, dataset_parts, inbox_dir
+from extract.quarantine import quarantine
 from extract.results import SourceResult
-from extract.snapshot import Snapshot, sha256_hex
+from extract.snapshot import Snapshot, published_name, sha256_hex
 
 __all__ = ["FetchContext", "fetch_source"]
 
@@ -50,8 +57,12 @@ def fetch_source(dataset: Dataset, ctx: FetchContext, snapshot: Snapshot | None)
             result = _fetch_inbox(dataset, ctx, last)
             fallback = snapshot.entries(dataset.id) if snapshot is not None else []
             if result.used is None and fallback:
-                # Nothing dropped yet and never a file: the embedded copy, as in snapshot mode.
-                result = dataclasses.replace(result, snapshot_entries=tuple(fallback))
+                # Never a good file: the embedded copy, as in snapshot mode.
+                result = dataclasses.replace(
+                    result,
+                    outcome="snapshot" if result.fault else result.outcome,
+                    snapshot_entries=tuple(fallback),
+                )
             return result
         return _fetch_http(dataset, ctx, last)
     except FetchError as exc:
@@ -94,7 +105,7 @@ def _fetch_http(dataset: Dataset, ctx: FetchContext, last: rs.RawVersion | None)
         dataset.publisher,
         dataset.access,
         outcome,
-        parts[0][1] if len(parts) == 1 else f"{parts[0][1]} (+{len(parts) - 1} more)",
+        fetched[0].url if len(fetched) == 1 else f"{fetched[0].url} (+{len(fetched) - 1} more)",
         used=rs.last_good(ctx.raw_store, dataset.id),
         attempts=attempts,
         stored_new_file=new_file,
@@ -105,20 +116,14 @@ def _fetch_parts(
     dataset: Dataset,
     ctx: FetchContext,
     last: rs.RawVersion | None,
-    parts: list[tuple[str, str]],
+    parts: list[tuple[str, list[str]]],
 ) -> tuple[list[_Fetched], int]:
     fetched: list[_Fetched] = []
     attempts = 0
-    for part, url in parts:
+    for part, urls in parts:
         part_last = rs.last_good(ctx.raw_store, dataset.id, part) if part else last
-        response = ctx.client.get(
-            dataset.id,
-            url,
-            accept=dataset.media_type,
-            etag=part_last.etag if part_last else None,
-            last_modified=part_last.last_modified if part_last else None,
-        )
-        attempts += response.attempts
+        url, response, tries = _get_first_found(dataset, ctx, urls, part_last)
+        attempts += tries
         if response.not_modified:
             if part_last is None:
                 raise FetchError(
@@ -126,23 +131,105 @@ def _fetch_parts(
                 )
             fetched.append(_Fetched(part, url, response, part_last, None))
             continue
+        found = _accept(
+            dataset,
+            ctx,
+            url,
+            response.body,
+            previous=part_last or last,
+            content_type=response.content_type,
+            origin="http",
+        )
+        fetched.append(_Fetched(part, url, response, part_last, found))
+    return fetched, attempts
+
+
+def _get_first_found(
+    dataset: Dataset, ctx: FetchContext, urls: list[str], part_last: rs.RawVersion | None
+) -> tuple[str, HttpResponse, int]:
+    """GET the file's URL; on a 404, its alternative names in order (Statbel renames some
+    years' files). Returns (the URL that answered, the response, attempts)."""
+    tries = 0
+    missing: list[str] = []
+    for url in urls:
+        # A conditional request only makes sense at the URL that served the last version.
+        same = part_last is not None and part_last.url == url
+        try:
+            response = ctx.client.get(
+                dataset.id,
+                url,
+                accept=dataset.media_type,
+                etag=part_last.etag if same and part_last else None,
+                last_modified=part_last.last_modified if same and part_last else None,
+                extra_headers=ctx.config.headers_for(dataset),
+            )
+        except FetchError as exc:
+            tries += 1
+            if exc.http_status == 404 and url != urls[-1]:
+                missing.append(url)
+                continue
+            if missing:
+                exc = FetchError(
+                    dataset.id,
+                    url,
+                    exc.fault,
+                    f"{exc.problem} (after HTTP 404 at {', '.join(missing)})",
+                    exc.http_status,
+                )
+            raise exc from None
+        return url, response, tries + response.attempts
+    raise AssertionError("no URL to fetch")  # dataset_parts always gives one
+
+
+def _accept(
+    dataset: Dataset,
+    ctx: FetchContext,
+    url: str,
+    body: bytes,
+    *,
+    previous: rs.RawVersion | None,
+    origin: str,
+    content_type: str | None = None,
+    name: str | None = None,
+) -> Fingerprint:
+    """Every check a file must pass before it may be stored; a refused file is quarantined
+    and the FetchError says where it was kept."""
+    name = name or published_name(url)
+    try:
         checked = check_body(
             dataset,
             url,
-            response.body,
-            content_type=response.content_type,
+            body,
+            content_type=content_type,
+            filename=name,
             max_unpacked=ctx.config.max_unpacked_bytes,
         )
         if dataset.id not in ctx.config.accept_schema:
-            previous = part_last or last
             known = (
                 Fingerprint.from_json(previous.fingerprint)
                 if previous and previous.fingerprint
                 else None
             )
             compare_fingerprints(dataset, url, known, checked.fingerprint)
-        fetched.append(_Fetched(part, url, response, part_last, checked.fingerprint))
-    return fetched, attempts
+        check_loadable(dataset, url, body, name)
+    except FetchError as exc:
+        if not body.strip():
+            raise
+        kept = quarantine(
+            ctx.raw_store,
+            run_id=ctx.run_id,
+            source_id=dataset.id,
+            body=body,
+            url=url,
+            origin=origin,
+            fault=f"{exc.fault}: {exc.problem}",
+            at=ctx.now(),
+            name=name,
+        )
+        raise FetchError(
+            dataset.id, url, exc.fault, f"{exc.problem} [quarantined as {kept.path}]"
+        ) from None
+    return checked.fingerprint
 
 
 def _store_part(
@@ -160,6 +247,8 @@ def _store_part(
         "licence": dataset.licence,
         "attribution": dataset.attribution,
         "part": f.part,
+        # A file's own suffix (Statbel's 2023 workbook is .xlsx), else the format's.
+        "extension": PurePosixPath(published_name(f.url)).suffix or None,
     }
     if f.fingerprint is None:  # 304 Not Modified: the version already held
         assert f.part_last is not None
@@ -191,6 +280,8 @@ def _store_part(
 
 
 def _fetch_inbox(dataset: Dataset, ctx: FetchContext, last: rs.RawVersion | None) -> SourceResult:
+    """A manual source: the newest file of its inbox folder, or every file (`inbox: each`,
+    one file per period, each a part of the source named by its file name)."""
     folder = inbox_dir(ctx.data_dir, dataset.id)
     files = []
     if folder.is_dir():
@@ -199,15 +290,76 @@ def _fetch_inbox(dataset: Dataset, ctx: FetchContext, last: rs.RawVersion | None
         return SourceResult(
             dataset.id, dataset.publisher, dataset.access, "no-file", f"inbox:{folder}", used=last
         )
-    newest = max(files, key=lambda p: (p.stat().st_mtime, p.name))
-    url = f"inbox:{newest}"
-    body = newest.read_bytes()
-    checked = check_body(
-        dataset, url, body, filename=newest.name, max_unpacked=ctx.config.max_unpacked_bytes
+    if dataset.inbox == "each":
+        chosen = sorted(files, key=lambda p: p.name)
+    else:
+        chosen = [max(files, key=lambda p: (p.stat().st_mtime, p.name))]
+    retrieved_at = ctx.now()
+    new_file = changed = False
+    faults: list[str] = []
+    for path in chosen:
+        part = path.stem if dataset.inbox == "each" else ""
+        try:
+            stored, differs = _store_inbox_file(dataset, ctx, path, part, last, retrieved_at)
+        except FetchError as exc:
+            faults.append(f"{exc.fault}: {path.name}: {exc.problem}")
+            continue
+        new_file = new_file or stored
+        changed = changed or differs
+    url = f"inbox:{chosen[0]}" if len(chosen) == 1 else f"inbox:{folder} ({len(chosen)} files)"
+    used = rs.last_good(ctx.raw_store, dataset.id)
+    if faults:
+        outcome = "stale" if used is not None else "missing"
+        return SourceResult(
+            dataset.id,
+            dataset.publisher,
+            dataset.access,
+            outcome,
+            url,
+            used=used,
+            fault="; ".join(faults),
+            attempts=len(chosen),
+            stored_new_file=new_file,
+        )
+    return SourceResult(
+        dataset.id,
+        dataset.publisher,
+        dataset.access,
+        "new" if changed else "unchanged",
+        url,
+        used=used,
+        attempts=len(chosen),
+        stored_new_file=new_file,
     )
-    if dataset.id not in ctx.config.accept_schema:
-        previous = Fingerprint.from_json(last.fingerprint) if last and last.fingerprint else None
-        compare_fingerprints(dataset, url, previous, checked.fingerprint)
+
+
+def _store_inbox_file(
+    dataset: Dataset,
+    ctx: FetchContext,
+    path: Path,
+    part: str,
+    last: rs.RawVersion | None,
+    retrieved_at: datetime,
+) -> tuple[bool, bool]:
+    """Check one dropped file and store it; a refused file leaves the inbox for the
+    quarantine. Returns (stored a new file, differs from the part's last version)."""
+    url = f"inbox:{path}"
+    body = path.read_bytes()
+    part_last = rs.last_good(ctx.raw_store, dataset.id, part) if part else last
+    try:
+        found = _accept(
+            dataset, ctx, url, body, previous=part_last or last, origin="inbox", name=path.name
+        )
+    except FetchError as exc:
+        if body.strip():
+            path.unlink(missing_ok=True)  # its bytes are in the quarantine now
+        raise FetchError(
+            dataset.id,
+            url,
+            exc.fault,
+            f"{exc.problem}; removed from the inbox: fix the file (or accept its new schema "
+            "with --accept-schema) and drop it again",
+        ) from None
     sha = sha256_hex(body)
     _, new_file = rs.store_live(
         ctx.raw_store,
@@ -218,25 +370,16 @@ def _fetch_inbox(dataset: Dataset, ctx: FetchContext, last: rs.RawVersion | None
         sha256=sha,
         size=len(body),
         url=url,
-        query=urlsplit(url).query,
+        query="",
         origin="inbox",
-        retrieved_at=ctx.now(),
+        retrieved_at=retrieved_at,
         http_status=None,
         etag=None,
         last_modified=None,
         licence=dataset.licence,
         attribution=dataset.attribution,
-        fingerprint=checked.fingerprint.to_json(),
-        extension=PurePosixPath(newest.name).suffix or None,
+        fingerprint=found.to_json(),
+        extension=PurePosixPath(path.name).suffix or None,
+        part=part,
     )
-    outcome = "unchanged" if last is not None and last.sha256 == sha else "new"
-    return SourceResult(
-        dataset.id,
-        dataset.publisher,
-        dataset.access,
-        outcome,
-        url,
-        used=rs.last_good(ctx.raw_store, dataset.id),
-        attempts=1,
-        stored_new_file=new_file,
-    )
+    return new_file, part_last is None or part_last.sha256 != sha

@@ -53,11 +53,14 @@ class FetchError(RuntimeError):
     `problem` the human sentence. The message names the source, the URL and the fault.
     """
 
-    def __init__(self, source_id: str, url: str, fault: str, problem: str) -> None:
+    def __init__(
+        self, source_id: str, url: str, fault: str, problem: str, http_status: int | None = None
+    ) -> None:
         self.source_id = source_id
         self.url = url
         self.fault = fault
         self.problem = problem
+        self.http_status = http_status  # the status of a refused answer (404, ...), if any
         super().__init__(f"source {source_id!r}, {url}: {fault}: {problem}")
 
 
@@ -144,10 +147,12 @@ class HttpClient:
         accept: str | None = None,
         etag: str | None = None,
         last_modified: str | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> HttpResponse:
         """GET with retries; returns a 200 (or 304 when conditional) response, or raises."""
         check_url_allowed(source_id, url)
-        headers = {"Accept": accept or "*/*", "Accept-Encoding": "gzip, deflate"}
+        headers = dict(extra_headers or {})
+        headers.update({"Accept": accept or "*/*", "Accept-Encoding": "gzip, deflate"})
         if etag:
             headers["If-None-Match"] = etag
         if last_modified:
@@ -212,6 +217,7 @@ class HttpClient:
                         url,
                         "http-status",
                         f"HTTP {status} {r.reason or ''}".strip() + _snippet(r),
+                        http_status=status,
                     )
                 body = self._read(source_id, url, r)
                 return HttpResponse(url, status, dict(r.headers), body, 0, 0.0)

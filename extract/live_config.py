@@ -22,7 +22,16 @@ from extract.catalog import Dataset
 from extract.formats.sniffing import MAX_UNPACKED_BYTES
 from extract.http import HttpConfig
 
-__all__ = ["INBOX", "LiveConfig", "dataset_parts", "dataset_url", "inbox_dir", "parse_years"]
+__all__ = [
+    "INBOX",
+    "LiveConfig",
+    "dataset_parts",
+    "dataset_url",
+    "dataset_urls",
+    "inbox_dir",
+    "parse_years",
+    "read_live_config_file",
+]
 
 INBOX = "inbox"
 
@@ -35,13 +44,19 @@ class LiveConfig:
         {"sources": ["nbb_regaca38"], "base_urls": {"NBB": "http://127.0.0.1:8080/nbb"},
          "parameters": {"statbel_vat_enterprises": {"year": "2024"}},
          "accept_schema": ["eurostat_employment_rate"],
+         "request_headers": {"NBB": {"Origin": "https://nsidisseminate-stat.nbb.be"}},
          "http": {"connect_timeout": 1, "read_timeout": 2, "attempts": 3, "backoff_base": 0.01}}
+
+    `request_headers` adds headers to every request of a publisher (or of one source id),
+    for a firewall that wants them; it cannot replace Accept, conditional or User-Agent
+    headers (the User-Agent is `http.user_agent`).
     """
 
     sources: tuple[str, ...] | None = None  # None: every catalog dataset
     base_urls: Mapping[str, str] = field(default_factory=dict)  # publisher or source id -> URL
     parameters: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     accept_schema: tuple[str, ...] = ()  # sources whose changed schema an operator accepts
+    request_headers: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     http: HttpConfig = field(default_factory=HttpConfig)
     max_unpacked_bytes: int = MAX_UNPACKED_BYTES
 
@@ -53,6 +68,7 @@ class LiveConfig:
             "base_urls",
             "parameters",
             "accept_schema",
+            "request_headers",
             "http",
             "max_unpacked_bytes",
         }
@@ -65,19 +81,71 @@ class LiveConfig:
             base_urls=dict(raw.get("base_urls") or {}),
             parameters={k: dict(v) for k, v in (raw.get("parameters") or {}).items()},
             accept_schema=tuple(raw.get("accept_schema") or ()),
+            request_headers=_request_headers(raw.get("request_headers")),
             http=HttpConfig.from_mapping(raw.get("http")),
             max_unpacked_bytes=int(raw.get("max_unpacked_bytes") or MAX_UNPACKED_BYTES),
         )
 
     @classmethod
     def from_file(cls, path: str | Path) -> LiveConfig:
-        text = Path(path).read_text(encoding="utf-8")
-        return cls.from_mapping(yaml.safe_load(text) if text.strip() else {})
+        return cls.from_mapping(read_live_config_file(path))
+
+    def headers_for(self, dataset: Dataset) -> dict[str, str]:
+        """Extra request headers: the publisher's, then the source's own on top."""
+        return {
+            **self.request_headers.get(dataset.publisher, {}),
+            **self.request_headers.get(dataset.id, {}),
+        }
 
 
-def dataset_url(
+def read_live_config_file(path: str | Path) -> dict[str, Any]:
+    """The mapping a live config file (YAML or JSON) holds, checked; errors name the file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        raw = yaml.safe_load(text) if text.strip() else {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"live config {path}: cannot read it: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ValueError(f"live config {path}: expected a mapping at the top level")
+    try:
+        LiveConfig.from_mapping(raw)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"live config {path}: {exc}") from None
+    return raw
+
+
+# Headers the HTTP layer sets itself: a config may not override them.
+RESERVED_HEADERS = frozenset(
+    {"accept", "accept-encoding", "if-none-match", "if-modified-since", "user-agent", "host"}
+)
+
+
+def _request_headers(raw: Any) -> dict[str, dict[str, str]]:
+    if not raw:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise ValueError("live config: request_headers must map publishers or sources to headers")
+    out: dict[str, dict[str, str]] = {}
+    for owner, headers in raw.items():
+        if not isinstance(headers, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
+        ):
+            raise ValueError(f"live config: request_headers.{owner} must map names to strings")
+        reserved = sorted(k for k in headers if k.lower() in RESERVED_HEADERS)
+        if reserved:
+            raise ValueError(
+                f"live config: request_headers.{owner} may not set {', '.join(reserved)}"
+            )
+        out[str(owner)] = dict(headers)
+    return out
+
+
+def dataset_urls(
     dataset: Dataset, config: LiveConfig, now: datetime | None = None, part: str | None = None
-) -> str:
+) -> list[str]:
+    """The URL of one file of the dataset, then the other names the publisher has used for
+    it (tried in order on a 404), each on the configured base URL if there is one."""
     params = dict(config.parameters.get(dataset.id, {}))
     params.pop("years", None)
     if part:
@@ -89,8 +157,17 @@ def dataset_url(
     ):
         # Yearly files (Statbel): the last complete year unless the config names one.
         params["year"] = str((now or datetime.now(UTC)).year - 1)
-    url = dataset.url(**params)
     base = config.base_urls.get(dataset.id) or config.base_urls.get(dataset.publisher)
+    return [_on_base(url, base) for url in dataset.urls(**params)]
+
+
+def dataset_url(
+    dataset: Dataset, config: LiveConfig, now: datetime | None = None, part: str | None = None
+) -> str:
+    return dataset_urls(dataset, config, now, part)[0]
+
+
+def _on_base(url: str, base: str | None) -> str:
     if not base:
         return url
     parts = urlsplit(url)
@@ -116,8 +193,9 @@ def parse_years(spec: str) -> list[str]:
 
 def dataset_parts(
     dataset: Dataset, config: LiveConfig, now: datetime | None = None
-) -> list[tuple[str, str]]:
-    """The files one fetch of the dataset retrieves, as (part, URL) pairs.
+) -> list[tuple[str, list[str]]]:
+    """The files one fetch of the dataset retrieves, as (part, URLs) pairs: the URL of the
+    file, then its alternative names.
 
     A dataset published one file per year (`{year}` in its URL template) is fetched for every
     year of its `years` parameter (the live config's, else the catalog's): those files are one
@@ -125,7 +203,7 @@ def dataset_parts(
     other dataset is one file, part "".
     """
     if "{year}" not in dataset.url_template:
-        return [("", dataset_url(dataset, config, now))]
+        return [("", dataset_urls(dataset, config, now))]
     own = config.parameters.get(dataset.id, {})
     if "year" in own:
         years = [str(own["year"])]
@@ -133,7 +211,7 @@ def dataset_parts(
         years = parse_years(own.get("years") or dataset.parameters["years"])
     else:
         years = [str((now or datetime.now(UTC)).year - 1)]
-    return [(year, dataset_url(dataset, config, now, part=year)) for year in years]
+    return [(year, dataset_urls(dataset, config, now, part=year)) for year in years]
 
 
 def inbox_dir(data_dir: Path, source_id: str) -> Path:

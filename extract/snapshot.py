@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 from extract.paths import SNAPSHOT_DIR
 
@@ -27,6 +28,7 @@ __all__ = [
     "is_modelled",
     "load_manifest",
     "parse_timestamp",
+    "published_name",
     "sha256_hex",
 ]
 
@@ -43,6 +45,19 @@ def is_modelled(series_key: str, patterns: Iterable[str]) -> bool:
     """True when the dotted series key matches one of the fnmatch patterns (case-sensitive:
     SDMX codes are)."""
     return any(fnmatchcase(series_key, pattern) for pattern in patterns)
+
+
+_FILE_SUFFIXES = (".zip", ".xlsx", ".xls", ".txt", ".csv", ".json")
+
+
+def published_name(url: str, path: str = "") -> str:
+    """The file name in a URL or an `inbox:<path>` origin, else the last part of `path`."""
+    if url.startswith("inbox:"):
+        return PurePosixPath(url.removeprefix("inbox:").replace("\\", "/")).name
+    name = PurePosixPath(urlsplit(url).path).name
+    if name.lower().endswith(_FILE_SUFFIXES):
+        return name
+    return PurePosixPath(path).name
 
 
 def parse_timestamp(value: str) -> datetime:
@@ -73,6 +88,13 @@ class ManifestEntry:
 
     def is_modelled(self, series_key: str) -> bool:
         return is_modelled(series_key, self.modelled_series)
+
+    @property
+    def published_name(self) -> str:
+        """The file's name as its publisher (or the operator's inbox) gave it: some formats
+        carry the period only there (Statbel's TF_VAT_NACE_EMPL_2015.zip, RSZ's
+        localunit-val-nl-20154.xlsx). The raw store names files by their sha256."""
+        return published_name(self.url, self.path)
 
     @classmethod
     def from_dict(cls, raw: Any, where: str) -> ManifestEntry:

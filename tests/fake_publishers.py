@@ -4,12 +4,13 @@
   application/vnd.sdmx.data+json; version=2.0.0, without ETag (NBB sends none);
 - Eurostat: a JSON-stat 2.0 dataset shaped like the dissemination API's answer, with ETag and
   Last-Modified (so conditional requests can be tested);
-- Statbel: a ZIP holding a pipe-separated TXT, one per year.
+- Statbel: TF_VAT_NACE_EMPL, one file per year in its real layouts and names (tests/fixtures);
+- be.STAT: the view API's JSON result of VAT starters (tests/fixtures).
 
-`serve_embedded_snapshot` scripts every publisher with an API or a file URL to serve the
-embedded snapshot's files, byte for byte, in their real formats (NBB's SDMX-JSON, Eurostat's
-JSON-stat, Statbel's yearly ZIPs), so that a live run can load every source and pass every
-check.
+`serve_fixtures` scripts every publisher with an API or a file URL: NBB and Eurostat serve the
+embedded snapshot's files (their layouts are checked against real responses in the unit
+tests), Statbel and be.STAT the real-layout fixtures, so that a live run can load every source
+and pass every check. Any path no script matches answers 404, as a publisher does.
 
 Each route replays a script of `Reply`s, one per request (the last one repeats), so a test can
 inject faults: a stall (timeout), a reset connection, 429 with Retry-After, 500 then success,
@@ -18,28 +19,30 @@ an HTML page with status 200, a body cut off before its Content-Length, and so o
 
 from __future__ import annotations
 
-import io
 import json
 import socket
 import struct
 import threading
 import time
-import zipfile
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from extract.paths import SNAPSHOT_DIR
 from extract.snapshot import load_manifest
+from tests.fixtures.publishers import STATBEL_FILES, bestat_starters, statbel_file
+from tools.publisher_layouts.statbel import MINIMAL_COLUMNS, VatCell, minimal_rows, vat_zip
 
 NBB_SNAPSHOT_FILE = SNAPSHOT_DIR / "nbb" / "BE2_DF_REGACA38_1.0.json"
 SDMX_JSON = "application/vnd.sdmx.data+json; charset=utf-8; version=2.0.0"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROUTES = {  # catalog dataset id -> a part of the request path that identifies it
     "nbb_regaca38": "DF_REGACA38",
     "nbb_regaca10": "DF_REGACA10",
     "eurostat_employment_rate": "lfst_r_lfe2emprt",
     "eurostat_gdp_per_inhabitant": "nama_10r_2gdp",
-    "statbel_vat_enterprises": "TF_VAT_NACE_EMPL",
+    "statbel_vat_enterprises": "VAT_NACE_EMPL",
+    "statbel_vat_starters": "bestat/api/views",
 }
 
 
@@ -87,6 +90,10 @@ class FakePublishers:
     def script(self, source_id: str, *replies: Reply, year: str | None = None) -> None:
         """Script a source's route; `year`: only that year's file of a yearly source."""
         marker = ROUTES[source_id] + (f"_{year}." if year else "")
+        self.script_path(marker, *replies)
+
+    def script_path(self, marker: str, *replies: Reply) -> None:
+        """Script every path that contains `marker` (a file name, say)."""
         with self._lock:
             self.scripts[marker] = list(replies)
 
@@ -165,19 +172,27 @@ def _handler(publishers: FakePublishers) -> type[BaseHTTPRequestHandler]:
 # --- the publishers' files -------------------------------------------------------------------
 
 
-def serve_embedded_snapshot(publishers: FakePublishers) -> None:
-    """Serve the embedded snapshot's current files of every source with a URL to fetch."""
+def serve_fixtures(publishers: FakePublishers) -> None:
+    """Serve every source with a URL to fetch: NBB and Eurostat the embedded snapshot's
+    current files, Statbel's yearly files and be.STAT's starters view the real-layout
+    fixtures, each year under the name Statbel uses for it (2015 and 2019 only under another
+    name, 2023 only as a workbook)."""
     snapshot = load_manifest()
     publishers.script("nbb_regaca38", nbb_reply())
     for source_id in ("eurostat_employment_rate", "eurostat_gdp_per_inhabitant"):
         # What Eurostat serves today: the current file, not the old 2020 release.
         entry = max(snapshot.entries(source_id), key=lambda e: e.retrieved_at)
         publishers.script(source_id, Reply(body=snapshot.read_bytes(entry)))
-    for entry in snapshot.entries("statbel_vat_enterprises"):
-        year = entry.path.rsplit("_", 1)[-1].split(".")[0]
-        publishers.script(
-            "statbel_vat_enterprises", zip_reply(snapshot.read_bytes(entry)), year=year
-        )
+    for year in STATBEL_FILES:
+        name, body = statbel_file(year)
+        publishers.script_path(f"/{name}", statbel_reply(name, body))
+    publishers.script("statbel_vat_starters", Reply(body=bestat_starters()))
+
+
+def statbel_reply(name: str, body: bytes, **kw: object) -> Reply:
+    if name.endswith(".xlsx"):
+        return Reply(body=body, content_type=XLSX, **kw)
+    return zip_reply(body, **kw)
 
 
 def nbb_message() -> bytes:
@@ -252,31 +267,16 @@ def eurostat_json_stat(values: dict[str, float] | None = None) -> bytes:
     return json.dumps(doc).encode()
 
 
-STATBEL_COLUMNS = [
-    "CD_ADM_DSTR_REFNIS",
-    "CD_NACE",
-    "TX_NACE_NL",
-    "CD_NIS_STAT_UNT_CLS",
-    "MS_NUM_VAT",
-]
+STATBEL_COLUMNS = list(MINIMAL_COLUMNS)
 
 
 def statbel_zip(
     columns: list[str] | None = None, member: str = "TF_VAT_NACE_EMPL_2024.txt"
 ) -> bytes:
-    columns = columns or STATBEL_COLUMNS
-    rows = [
-        "|".join(columns),
-        "71000|10110|Verwerking en conservering van vlees|1|12",
-        "72000|29100|Vervaardiging van motorvoertuigen|5|3",
-    ]
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        # A fixed timestamp: the same table gives the same bytes, as a publisher's file does.
-        info = zipfile.ZipInfo(member, date_time=(2025, 6, 30, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_DEFLATED
-        zf.writestr(info, "\n".join(rows) + "\n")
-    return buf.getvalue()
+    """A small TF_VAT_NACE_EMPL file in the minimal layout (`columns` renames its header)."""
+    rows = minimal_rows([VatCell(71000, "01", "10110", 12, 1, 0), VatCell(72000, "05", "29100", 3)])
+    rows[0] = list(columns or STATBEL_COLUMNS)
+    return vat_zip(member, rows)
 
 
 def zip_reply(body: bytes, **kw: object) -> Reply:

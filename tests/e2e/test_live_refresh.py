@@ -1,15 +1,16 @@
 """`limwh refresh --live` end to end, against fake publishers on 127.0.0.1.
 
 Same code as production; only the base URLs (and shorter timeouts) come from a config file.
-The fakes serve the embedded snapshot's files in their real formats: NBB.Stat's SDMX-JSON,
-Eurostat's JSON-stat (employment rate, GDP per inhabitant), Statbel's yearly ZIPs. The
-manual sources (be.STAT starters, RSZ, VDAB) have an empty inbox: the embedded copy.
+The fakes serve real layouts: NBB.Stat's SDMX-JSON and Eurostat's JSON-stat (the embedded
+snapshot's files), Statbel's yearly TF_VAT_NACE_EMPL files in both layouts and under their
+real names, and be.STAT's starters view (tests/fixtures). The manual sources (RSZ, VDAB) have
+an empty inbox: the embedded copy.
 Runs in order on one data folder:
 1. a good live run fetches, checks, stores and loads every source, and publishes;
 2. a second run against the unchanged publishers stores no new raw file;
-3. NBB's firewall answers HTTP 200 with an HTML page: the run uses the last good version,
-   marks it stale in meta, publishes the checked build and exits 4 naming the source and the
-   fault; the published figures are exactly those of before;
+3. NBB's firewall answers HTTP 200 with an HTML page: the page is quarantined, the run uses
+   the last good version, builds nothing (no input changed), exits 4 naming the source and the
+   fault, and `limwh status --check` reports it; the published file is byte-identical;
 4. a revised figure that breaks the checks (Limburg's 2021 employees no longer add up to the
    Flemish Region): exit 1, the published file byte-identical, the new raw version kept.
 """
@@ -32,9 +33,10 @@ from tests.fake_publishers import (
     Reply,
     nbb_reply,
     nbb_revised,
-    serve_embedded_snapshot,
+    serve_fixtures,
     write_live_config,
 )
+from tests.fixtures.publishers import FIXTURE_CELL, STATBEL_FILES, statbel_province_totals
 from warehouse.files import file_sha256
 
 pytestmark = pytest.mark.e2e
@@ -56,8 +58,8 @@ def live_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # (and no model reads it yet).
 SOURCES = [d.id for d in load_catalog() if d.id != "nbb_regaca10"]
 FETCHED = ("nbb_regaca38", "eurostat_employment_rate", "eurostat_gdp_per_inhabitant",
-           "statbel_vat_enterprises")  # fmt: skip
-MANUAL = ("statbel_vat_starters", "rsz_establishments", "vdab_job_seekers")
+           "statbel_vat_enterprises", "statbel_vat_starters")  # fmt: skip
+MANUAL = ("rsz_establishments", "vdab_job_seekers")
 
 
 def refresh_live(live_dir: Path, fake: FakePublishers, env: dict[str, str]) -> Refresh:
@@ -92,9 +94,10 @@ def runs(live_dir: Path, fake: FakePublishers, e2e_env: dict[str, str]) -> dict:
     published = data / "warehouse.duckdb"
     out: dict = {}
 
-    serve_embedded_snapshot(fake)
+    serve_fixtures(fake)
     out["good"] = refresh_live(live_dir, fake, e2e_env)
     out["raw_after_good"] = [p.name for p in rs.raw_files(data / "raw")]
+    out["sha_good"] = file_sha256(published) if published.exists() else None
     out["live_after_good"] = {s: len(rs.live_versions(data / "raw", s)) for s in FETCHED}
     out["figures_good"] = figures(published) if published.exists() else None
 
@@ -105,6 +108,7 @@ def runs(live_dir: Path, fake: FakePublishers, e2e_env: dict[str, str]) -> dict:
     out["html"] = refresh_live(live_dir, fake, e2e_env)
     out["raw_after_html"] = [p.name for p in rs.raw_files(data / "raw")]
     out["figures_html"] = figures(published)
+    out["status_after_html"] = limwh("status", "--check", "--data-dir", str(data), env=e2e_env)
     out["sha_before_revision"] = file_sha256(published)
 
     body, _, _ = nbb_revised(+5000.0, item="EMPLOY", nuts="220", branch="TOT", year="2021")
@@ -125,16 +129,37 @@ def test_good_live_run_publishes(runs: dict) -> None:
     for source_id in MANUAL:  # nothing dropped into the inbox: the embedded copy, no fault
         assert f"{source_id} no-file" in good.stdout
     # One live version per source; Statbel's is one file per year, retrieved together.
-    statbel_years = len(load_manifest().entries("statbel_vat_enterprises"))
     assert runs["live_after_good"] == {
         "nbb_regaca38": 1,
         "eurostat_employment_rate": 1,
         "eurostat_gdp_per_inhabitant": 1,
-        "statbel_vat_enterprises": statbel_years,
+        "statbel_vat_enterprises": len(STATBEL_FILES),
+        "statbel_vat_starters": 1,
     }
     assert runs["figures_good"]
     sources = {row[7] for row in runs["figures_good"]}  # fct_indicator_values.source_id
     assert {"nbb_regaca38", "statbel_vat_enterprises", "eurostat_employment_rate"} <= sources
+
+
+def test_the_marts_hold_the_real_layout_files_values(runs: dict) -> None:
+    """Statbel's yearly files, read in both layouts, sum to the published province figures;
+    2024 has the fixture's own extra cell, which no other input has."""
+    values = {
+        (r[0], r[1], r[2], r[3]): r[4] for r in runs["figures_good"] if r[0] == "vat_enterprises"
+    }
+    published = statbel_province_totals(2013)
+    assert values[("vat_enterprises", "BE22", "TOTAL", 2013)] == published[(70000, "ALL")]
+    assert values[("vat_enterprises", "BE22", "C", 2013)] == published[(70000, "C")]
+    extra = FIXTURE_CELL.vat
+    assert values[("vat_enterprises", "BE22", "TOTAL", 2024)] == (
+        statbel_province_totals(2024)[(70000, "ALL")] + extra
+    )
+    layouts = meta(
+        runs["published"],
+        "select layout, count(distinct file_sha256) from raw.statbel_vat_enterprises "
+        "group by 1 order by 1",
+    )
+    assert layouts == [("complete", 2), ("minimal", 14)]
 
 
 def test_unchanged_publisher_stores_no_new_raw_file(runs: dict) -> None:
@@ -150,19 +175,17 @@ def test_html_page_with_200_uses_last_good_version_and_exits_4(runs: dict) -> No
     assert html.returncode == 4, html.describe()
     assert "nbb_regaca38" in html.stderr and "html" in html.stderr
     assert "Request Rejected" in html.stderr  # the page's title, to recognise the firewall
+    assert "quarantined as" in html.stderr  # kept aside, never a version of the source
     assert runs["raw_after_html"] == runs["raw_after_good"]  # the page was never stored
     assert runs["figures_html"] == runs["figures_good"]  # nothing but checked data published
+    assert runs["sha_before_revision"] == runs["sha_good"]  # byte-identical: nothing rebuilt
 
 
-def test_stale_source_is_marked_in_the_published_meta(runs: dict) -> None:
-    rows = meta(
-        runs["published"],
-        "select is_current, is_stale, fault from meta.source_vintages "
-        "where source_id = 'nbb_regaca38'",
-    )
-    # The published file is still run 3's (run 4 failed its checks).
-    ((current, stale, fault),) = rows
-    assert current and stale and fault.startswith("html:")
+def test_a_source_fault_is_reported_by_status_check(runs: dict) -> None:
+    status = runs["status_after_html"]
+    assert status.returncode != 0, status.describe()
+    assert "fell back on an older version" in status.stdout + status.stderr
+    assert "nbb_regaca38" in status.stdout + status.stderr
 
 
 def test_revision_failing_the_checks_is_not_published(runs: dict) -> None:

@@ -20,6 +20,7 @@ import pytest
 from extract import raw_store as rs
 from extract.live import extract_live
 from extract.live_config import LiveConfig, inbox_dir
+from extract.quarantine import quarantined
 from extract.snapshot import load_manifest
 from tests.fake_publishers import (
     FAST_HTTP,
@@ -31,10 +32,12 @@ from tests.fake_publishers import (
     nbb_renamed_dimension,
     nbb_reply,
     nbb_revised,
-    serve_embedded_snapshot,
+    serve_fixtures,
     statbel_zip,
     zip_reply,
 )
+from tests.fixtures.publishers import STATBEL_FILES, rsz_file, statbel_file, statbel_rows
+from tools.publisher_layouts.statbel import vat_zip
 from warehouse.build.dbt_project import required_raw_tables
 from warehouse.config import DataPaths
 from warehouse.files import new_build_file as new_build
@@ -219,7 +222,7 @@ FAULTS = {
     "500 every time": ("nbb_regaca38", [Reply(500, b"", "text/plain")], "http-status"),
     "renamed column": (
         "statbel_vat_enterprises",
-        [zip_reply(statbel_zip([*STATBEL_COLUMNS[:4], "MS_NUM_VAT_ENT"]))],
+        [zip_reply(statbel_zip([*STATBEL_COLUMNS[:3], "MS_NUM_VAT_ENT", *STATBEL_COLUMNS[4:]]))],
         "schema",
     ),
     "zip with ../ member": (
@@ -272,17 +275,25 @@ def test_fault_messages_say_what_changed(server: FakePublishers, data: Path) -> 
     server.script("nbb_regaca38", nbb_reply(body=nbb_renamed_dimension()))
     server.script(
         "statbel_vat_enterprises",
-        zip_reply(statbel_zip([*STATBEL_COLUMNS[:4], "MS_NUM_VAT_ENT"])),
+        zip_reply(statbel_zip([*STATBEL_COLUMNS[:3], "MS_NUM_VAT_ENT", *STATBEL_COLUMNS[4:]])),
     )
     extract = run(server, data, "run-schema", day=3)
     faults = {r.source_id: r.fault for r in extract.faults}
     assert "missing NUTS" in faults["nbb_regaca38"]
     assert "unexpected REF_AREA" in faults["nbb_regaca38"]
     assert "column 'MS_NUM_VAT' renamed to 'MS_NUM_VAT_ENT'" in faults["statbel_vat_enterprises"]
-    # An operator who accepts the new Statbel layout says so; the file is then stored.
+    # Accepting the new schema does not make an unreadable file good: the loader's own parser
+    # refuses it at fetch time, so it is quarantined, never stored as the last good version.
+    before = rs.last_good(data / "raw", "statbel_vat_enterprises")
     extract = run(server, data, "run-accept", day=4, accept_schema=["statbel_vat_enterprises"])
-    outcome = {r.source_id: r.outcome for r in extract.results}
-    assert outcome["statbel_vat_enterprises"] == "new"
+    result = {r.source_id: r for r in extract.results}["statbel_vat_enterprises"]
+    assert result.outcome == "stale"
+    assert result.fault.startswith("unloadable: ") and "MS_NUM_VAT" in result.fault
+    assert "quarantined as" in result.fault
+    assert rs.last_good(data / "raw", "statbel_vat_enterprises") == before
+    kept = quarantined(data / "raw", "statbel_vat_enterprises")
+    assert [q.fault.split(":")[0] for q in kept] == ["schema", "unloadable"]
+    assert kept[0].sha256 == kept[1].sha256 and kept[0].path.is_file()
 
 
 @pytest.mark.parametrize(
@@ -404,25 +415,48 @@ def test_manual_source_is_read_from_the_inbox(tmp_path: Path) -> None:
 
     inbox = inbox_dir(data, "rsz_establishments")
     inbox.mkdir(parents=True)
-    header = ["Provincie", "NACE", "Vestigingseenheden"]
-    (inbox / "rsz_2024.xlsx").write_bytes(_xlsx(header))
+    name, body = rsz_file(2023)
+    (inbox / name).write_bytes(body)
     second = extract_live(
         data, "r2", required_raw_tables=BUILD_NEEDS, config=cfg, echo=lambda _line: None
     )
     result = only(second, "rsz_establishments")
     assert result.outcome == "new" and result.used is not None
     assert result.used.origin == "inbox" and result.used.raw_path.endswith(".xlsx")
-    assert result.used.fingerprint == {"kind": "header row", "names": header}
+    assert result.used.part == "localunit-val-nl-20234"
+    header = result.used.fingerprint["names"]
+    assert header[:2] == ["Provincie", "Arrondissement"] and header[-1] == "Totaal"
 
-    # An HTML page saved under an .xlsx name (a login page) is refused and the file kept.
-    (inbox / "rsz_2025.xlsx").write_bytes(HTML_PAGE)
+    # RSZ publishes one workbook per quarter: every file in the inbox is read, each a part.
+    name, body = rsz_file(2024)
+    (inbox / name).write_bytes(body)
     third = extract_live(
         data, "r3", required_raw_tables=BUILD_NEEDS, config=cfg, echo=lambda _line: None
     )
-    result = only(third, "rsz_establishments")
+    assert only(third, "rsz_establishments").outcome == "new"
+    parts = sorted(v.part for v in rs.live_versions(data / "raw", "rsz_establishments"))
+    assert parts == ["localunit-val-nl-20234", "localunit-val-nl-20244"]
+    entries = [e for e in third.entries if e.source_id == "rsz_establishments"]
+    assert sorted(e.published_name for e in entries) == [
+        "localunit-val-nl-20234.xlsx",
+        "localunit-val-nl-20244.xlsx",
+    ]
+
+    # An HTML page saved under an .xlsx name (a login page) is refused, quarantined and taken
+    # out of the inbox; the good files stay the source's versions.
+    (inbox / "localunit-val-nl-20251.xlsx").write_bytes(HTML_PAGE)
+    fourth = extract_live(
+        data, "r4", required_raw_tables=BUILD_NEEDS, config=cfg, echo=lambda _line: None
+    )
+    result = only(fourth, "rsz_establishments")
     assert result.outcome == "stale" and result.fault.startswith("html:")
-    assert "rsz_2025.xlsx" in result.url
-    assert len(rs.live_versions(data / "raw", "rsz_establishments")) == 1
+    assert (
+        "localunit-val-nl-20251.xlsx" in result.fault and "removed from the inbox" in result.fault
+    )
+    assert not (inbox / "localunit-val-nl-20251.xlsx").exists()
+    assert len(rs.live_versions(data / "raw", "rsz_establishments")) == 2
+    (kept,) = quarantined(data / "raw", "rsz_establishments")
+    assert kept.path.read_bytes() == HTML_PAGE
 
 
 def test_live_config_rejects_unknown_keys() -> None:
@@ -509,14 +543,11 @@ def test_source_the_build_needs_but_not_selected_keeps_its_versions(
 def test_yearly_files_fetched_together_are_one_vintage(
     server: FakePublishers, tmp_path: Path
 ) -> None:
-    """Statbel's one ZIP per year: one fetch retrieves them all, one vintage, all loaded."""
+    """Statbel's one file per year: one fetch retrieves them all, one vintage, all loaded;
+    a year published under another name is found among the catalog's alternatives."""
     server.reset()
-    serve_embedded_snapshot(server)
-    snapshot = load_manifest()
-    zips = {
-        e.path.rsplit("_", 1)[-1].split(".")[0]: e
-        for e in snapshot.entries("statbel_vat_enterprises")
-    }
+    serve_fixtures(server)
+    files = {str(year): statbel_file(year) for year in STATBEL_FILES}
     data = tmp_path / "data"
     cfg = LiveConfig.from_mapping(
         {"sources": ["statbel_vat_enterprises"], "base_urls": server.base_urls(), "http": FAST_HTTP}
@@ -531,52 +562,51 @@ def test_yearly_files_fetched_together_are_one_vintage(
     first = fetch("r1", 1)
     result = only(first, "statbel_vat_enterprises")
     assert result.outcome == "new" and not first.faults
-    # The catalog's years: every embedded year, 2022 excepted (a known gap).
-    assert sorted(h.path.rsplit("_", 1)[-1] for h in server.hits("statbel_vat_enterprises")) == [
-        f"{year}.zip" for year in sorted(zips)
-    ]
+    asked = [h.path.rsplit("/", 1)[-1] for h in server.hits("statbel_vat_enterprises")]
+    # The catalog's years, 2022 excepted (a known gap); each name tried until one answers.
+    assert asked[asked.index("TF_VAT_NACE_EMPL_2015.zip") + 1] == "TF_VAT_NACE_EMPL_SQ_2015.zip"
+    assert [a for a in asked if "2019" in a] == [
+        "TF_VAT_NACE_EMPL_2019.zip", "TF_VAT_NACE_EMPL_SQ_2019.zip", "VF_VAT_NACE_EMPL_2019.zip"
+    ]  # fmt: skip
+    assert [a for a in asked if "2023" in a][-1] == "TF_VAT_NACE_EMPL_2023.xlsx"
     versions = rs.live_versions(data / "raw", "statbel_vat_enterprises")
-    assert sorted(v.part for v in versions) == sorted(zips)
+    assert sorted(v.part for v in versions) == sorted(files)
     assert {v.vintage for v in versions} == {"2026-11-01"}  # one vintage, not one per file
+    by_part = {v.part: v for v in versions}
+    assert by_part["2015"].url.endswith("/TF_VAT_NACE_EMPL_SQ_2015.zip")
+    assert by_part["2023"].raw_path.endswith(".xlsx")
     assert {v.sha256 for v in rs.current_versions(data / "raw", "statbel_vat_enterprises")} == {
-        e.sha256 for e in zips.values()
+        rs.sha256_hex(body) for _, body in files.values()
     }
-    assert sorted(e.sha256 for e in entries_of(first, "statbel_vat_enterprises")) == sorted(
-        e.sha256 for e in zips.values()
-    )
+    entries = entries_of(first, "statbel_vat_enterprises")
+    assert sorted(e.published_name for e in entries) == sorted(n for n, _ in files.values())
 
     # Unchanged: nothing new stored, the same files go to the loader.
     before = raw_listing(data)
     again = fetch("r2", 2)
     assert only(again, "statbel_vat_enterprises").outcome == "unchanged"
     assert raw_listing(data) == before
-    assert entries_of(again, "statbel_vat_enterprises") == entries_of(
-        first, "statbel_vat_enterprises"
-    )
+    assert entries_of(again, "statbel_vat_enterprises") == entries
 
     # One year's file fails its checks: nothing of this fetch is stored, the last good files
     # (all of them) are loaded, the source is stale.
-    server.script(
-        "statbel_vat_enterprises", Reply(body=HTML_PAGE, content_type="text/html"), year="2015"
+    server.script_path(
+        "/TF_VAT_NACE_EMPL_SQ_2015.zip", Reply(body=HTML_PAGE, content_type="text/html")
     )
     stale = fetch("r3", 3)
     result = only(stale, "statbel_vat_enterprises")
     assert result.outcome == "stale" and result.fault.startswith("html:")
-    assert "TF_VAT_NACE_EMPL_2015.zip" in result.url
-    assert raw_listing(data) == before
-    assert entries_of(stale, "statbel_vat_enterprises") == entries_of(
-        first, "statbel_vat_enterprises"
-    )
+    assert "TF_VAT_NACE_EMPL_SQ_2015.zip" in result.url
+    assert raw_listing(data) == before  # the content store; the page went to the quarantine
+    assert [q.url for q in quarantined(data / "raw")] == [result.url]
+    assert entries_of(stale, "statbel_vat_enterprises") == entries
 
     # One year revised: a new file for that year only, a new vintage; every file is loaded.
-    with zipfile.ZipFile(io.BytesIO(snapshot.read_bytes(zips["2024"]))) as zf:
-        (member,) = zf.namelist()
-        lines = zf.read(member).decode("utf-8").splitlines()
-    head, _, count = lines[1].rpartition("|")
-    lines[1] = f"{head}|{int(count) + 7}"  # Statbel revises one cell of 2024
-    revised = _zip_with({member: ("\n".join(lines) + "\n").encode("utf-8")})
-    serve_embedded_snapshot(server)
-    server.script("statbel_vat_enterprises", zip_reply(revised), year="2024")
+    rows = statbel_rows(2024, "complete")
+    rows[1][-3] = str(int(rows[1][-3]) + 7)  # Statbel revises one cell of 2024
+    revised = vat_zip("TF_VAT_NACE_EMPL_2024.txt", rows)
+    serve_fixtures(server)
+    server.script_path("/TF_VAT_NACE_EMPL_2024.zip", zip_reply(revised))
     rev = fetch("r4", 20)
     assert only(rev, "statbel_vat_enterprises").outcome == "new"
     versions = rs.live_versions(data / "raw", "statbel_vat_enterprises")
@@ -585,6 +615,6 @@ def test_yearly_files_fetched_together_are_one_vintage(
         ("2024", "2026-11-20"),
     ]
     current = rs.current_versions(data / "raw", "statbel_vat_enterprises")
-    assert len(current) == len(zips)
+    assert len(current) == len(files)
     assert rs.sha256_hex(revised) in {v.sha256 for v in current}
-    assert len(entries_of(rev, "statbel_vat_enterprises")) == len(zips) + 1
+    assert len(entries_of(rev, "statbel_vat_enterprises")) == len(files) + 1

@@ -44,15 +44,17 @@ class Fingerprint:
     code_sha256: str
     seeds_sha256: str
     lock_sha256: str | None
-    # Sources whose fetch failed this run (their last good version was used): the build marks
-    # them stale in meta, so a run that turns a source stale, or fresh again, is no no-op.
+    # Sources whose fetch failed this run (their last good version was used). A build marks
+    # them stale in meta, but they are not in the digest: a run whose only news is a fault
+    # builds nothing and leaves the published file byte-identical (the run log and
+    # `limwh status --check` report the fault).
     stale_sources: tuple[str, ...] = ()
 
     @property
     def digest(self) -> str:
-        return hashlib.sha256(
-            json.dumps(self.to_json(include_digest=False), sort_keys=True).encode()
-        ).hexdigest()
+        inputs = self.to_json(include_digest=False)
+        inputs.pop("stale_sources", None)
+        return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 
     def to_json(self, include_digest: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {

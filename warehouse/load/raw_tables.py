@@ -101,9 +101,17 @@ def _utc_naive(value: datetime) -> datetime:
 def _raw_table(entry: ManifestEntry, data: bytes, dataset: Dataset) -> _Table:
     """Parse a file with its format's parser, then add the provenance columns."""
     started = time.perf_counter()
-    parsed: ParsedTable = FORMATS[entry.format].parse_raw_table(
-        data, source_id=entry.source_id, filename=entry.path, dimensions=dataset.dimensions
-    )
+    name = entry.published_name  # some formats carry the period only in the file name
+    try:
+        parsed: ParsedTable = FORMATS[entry.format].parse_raw_table(
+            data, source_id=entry.source_id, filename=name, dimensions=dataset.dimensions
+        )
+    except SourceFormatError as exc:
+        if name == entry.path:
+            raise
+        raise SourceFormatError(
+            exc.source_id, f"{exc.filename} (stored as {entry.path})", exc.location, exc.problem
+        ) from None
     if not parsed.rows:
         raise SourceFormatError(entry.source_id, entry.path, "", "no observations")
     names = [name for name, _ in parsed.columns]

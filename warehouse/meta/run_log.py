@@ -87,6 +87,8 @@ class RunInfo:
     reason: str | None = None
     finished_at: datetime | None = None
     published_sha256: str | None = None
+    # Live: one line per source whose fetch failed (it fell back on an older version).
+    source_faults: list[str] = field(default_factory=list)
 
     def stage_seconds(self) -> dict[str, float]:
         return {s.stage: s.seconds for s in self.stages}
@@ -105,6 +107,7 @@ class RunInfo:
             "lock_sha256": self.lock_sha256,
             "stage_seconds": self.stage_seconds(),
             "published_sha256": self.published_sha256,
+            "source_faults": list(self.source_faults),
         }
 
 
