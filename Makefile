@@ -59,7 +59,8 @@ lint: install
 	cd dbt_project && ../$(BIN)/sqlfluff lint models tests macros
 
 # The scheduled nightly refresh: a Prefect server on 127.0.0.1:$(PREFECT_PORT) plus the served
-# deployment nightly_refresh/nightly (cron 04:30 Europe/Brussels). Ctrl-C stops both.
+# deployment nightly_refresh/nightly (cron 04:30 Europe/Brussels), fetching live with the
+# production config deploy/live.yaml (README, "Going live"). Ctrl-C stops both.
 PREFECT_PORT ?= 4200
 serve: install
 	$(BIN)/python -m flows.deployment --start-server --port $(PREFECT_PORT)

@@ -1,5 +1,11 @@
 """The scheduled nightly refresh: a Prefect deployment of `nightly_refresh`, served on a cron.
 
+The schedule fetches live from the publishers, with the production live config
+(deploy/live.yaml, read by each run when it starts); `--snapshot` serves the offline rebuild
+of the embedded snapshot instead. A night without network falls back to each source's last
+good version: the run publishes and records the stale sources, which `limwh status --check`
+reports (exit 4) for alerting.
+
 `flow.serve(...)` only schedules runs against a real Prefect server (the ephemeral API started
 inside a process schedules nothing), so this module either uses the server named by
 PREFECT_API_URL or, with `--start-server`, starts `prefect server start` on loopback itself and
@@ -23,7 +29,8 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from extract.paths import SNAPSHOT_DIR
+from extract.live_config import read_live_config_file
+from extract.paths import PROJECT_ROOT, SNAPSHOT_DIR
 from warehouse.config import DataPaths, disable_telemetry
 
 DEPLOYMENT_NAME = "nightly"
@@ -31,18 +38,31 @@ FLOW_NAME = "nightly_refresh"
 DEFAULT_CRON = "30 4 * * *"
 DEFAULT_TIMEZONE = "Europe/Brussels"
 DEFAULT_PORT = 4200
+LIVE_CONFIG = PROJECT_ROOT / "deploy" / "live.yaml"
 SERVER_START_TIMEOUT = 180  # seconds: a cold Prefect server migrates its SQLite database first
 
 
-def deployment_parameters(data_dir: str | None, snapshot_dir: str | None) -> dict:
-    """Absolute paths, resolved now: a served run must not depend on the runner's cwd."""
+def deployment_parameters(
+    data_dir: str | None,
+    snapshot_dir: str | None,
+    live_config: str | Path | None = LIVE_CONFIG,
+) -> dict:
+    """Absolute paths, resolved now: a served run must not depend on the runner's cwd.
+    `live_config` None: the offline rebuild of the snapshot. A config that does not read is
+    refused now, not at 04:30."""
     paths = DataPaths.resolve(data_dir)
     snapshot = Path(snapshot_dir or os.environ.get("LIMWH_SNAPSHOT_DIR") or SNAPSHOT_DIR)
-    return {
+    params = {
         "data_dir": str(paths.root),
         "snapshot_dir": str(snapshot.expanduser().resolve()),
         "force": False,
+        "live": live_config is not None,
     }
+    if live_config is not None:
+        config = Path(live_config).expanduser().resolve()
+        read_live_config_file(config)
+        params["live_config_file"] = str(config)
+    return params
 
 
 def serve(
@@ -50,6 +70,7 @@ def serve(
     snapshot_dir: str | None = None,
     cron: str = DEFAULT_CRON,
     timezone: str = DEFAULT_TIMEZONE,
+    live_config: str | Path | None = LIVE_CONFIG,
 ) -> None:
     """Register the deployment `nightly_refresh/nightly` and run its scheduled runs until
     stopped (blocks)."""
@@ -63,9 +84,14 @@ def serve(
             "PREFECT_API_URL is not set: flow.serve schedules nothing on Prefect's ephemeral "
             "API. Start a server (`prefect server start`) or use --start-server."
         )
-    params = deployment_parameters(data_dir, snapshot_dir)
+    params = deployment_parameters(data_dir, snapshot_dir, live_config)
+    origin = (
+        f"live, config {params['live_config_file']}"
+        if params["live"]
+        else f"the embedded snapshot {params['snapshot_dir']}"
+    )
     print(
-        f"serving {FLOW_NAME}/{DEPLOYMENT_NAME}: cron {cron!r} ({timezone}), "
+        f"serving {FLOW_NAME}/{DEPLOYMENT_NAME}: cron {cron!r} ({timezone}), {origin}, "
         f"data {params['data_dir']}, API {os.environ['PREFECT_API_URL']}",
         flush=True,
     )
@@ -145,15 +171,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--timezone", default=DEFAULT_TIMEZONE, help="of the schedule")
     parser.add_argument("--data-dir", metavar="DIR", help="($LIMWH_DATA_DIR or ./data)")
     parser.add_argument("--snapshot-dir", metavar="DIR", help="(the embedded snapshot)")
+    origin = parser.add_mutually_exclusive_group()
+    origin.add_argument(
+        "--live-config",
+        metavar="FILE",
+        default=str(LIVE_CONFIG),
+        help="the live config each run reads (default: deploy/live.yaml)",
+    )
+    origin.add_argument(
+        "--snapshot",
+        action="store_true",
+        help="rebuild the embedded snapshot each night instead of fetching live",
+    )
     args = parser.parse_args(argv)
     disable_telemetry()
+    live_config = None if args.snapshot else args.live_config
+    try:
+        deployment_parameters(args.data_dir, args.snapshot_dir, live_config)
+    except ValueError as exc:
+        parser.error(str(exc))
     if args.start_server:
         with prefect_server(args.port) as api_url:
             os.environ["PREFECT_API_URL"] = api_url
             print(f"Prefect server on {api_url} (UI off; stop with Ctrl-C)", flush=True)
-            serve(args.data_dir, args.snapshot_dir, args.cron, args.timezone)
+            serve(args.data_dir, args.snapshot_dir, args.cron, args.timezone, live_config)
     else:
-        serve(args.data_dir, args.snapshot_dir, args.cron, args.timezone)
+        serve(args.data_dir, args.snapshot_dir, args.cron, args.timezone, live_config)
     return 0
 
 

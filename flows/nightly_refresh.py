@@ -24,6 +24,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from extract.extraction import extract_sources
+from extract.live_config import read_live_config_file
 from extract.paths import SNAPSHOT_DIR
 from extract.results import Extracted
 from warehouse.build.dbt_project import required_raw_tables
@@ -165,9 +166,13 @@ def nightly_refresh(
     live: bool = False,
     live_config: dict | None = None,
     force: bool = False,
+    live_config_file: str | None = None,
 ) -> dict:
     """Rebuild the warehouse from the snapshot (or, with `live`, from the publishers) and
     publish it if every check passes.
+
+    `live_config_file` (the served deployment's): a live config read when the run starts,
+    so an edit applies from the next night on; `live_config` (a mapping) wins over it.
 
     Returns the run record (as written to data/runs.jsonl) plus, for a live run,
     `source_faults`: one line per source whose fetch failed (its last good version was used);
@@ -175,6 +180,8 @@ def nightly_refresh(
     warehouse.load.fingerprint) the run is a no-op (outcome 'noop') unless `force`.
     """
     disable_telemetry()
+    if live_config is None and live_config_file:
+        live_config = read_live_config_file(live_config_file)
     paths = DataPaths.resolve(data_dir)
     paths.ensure()
     snapshot_dir = str(Path(snapshot_dir or SNAPSHOT_DIR).resolve())
@@ -206,6 +213,7 @@ def _run(
         with _stage(run, "extract"):
             extracted = extract_task(str(paths.root), run.run_id, live, live_config, snapshot_dir)
             faults = extracted.fault_lines()
+            run.source_faults = faults
             run.snapshot_id = extracted.snapshot_id
             fault_point("extract")
             plan = plan_load(
