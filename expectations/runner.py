@@ -12,6 +12,7 @@ from expectations.bounds import (
     check_starters_within_stock,
 )
 from expectations.completeness import check_series_complete
+from expectations.domain import check_levels_growth_within_bounds, check_values_in_domain
 from expectations.golden import (
     check_golden_enterprises_and_labour_market,
     check_golden_figure_2,
@@ -44,6 +45,8 @@ CHECKS: dict[str, Check] = {
     "series_complete": check_series_complete,
     "golden_enterprises_and_labour_market": check_golden_enterprises_and_labour_market,
     "golden_figure_2": check_golden_figure_2,
+    "indicator_values_in_domain": check_values_in_domain,
+    "level_growth_within_bounds": check_levels_growth_within_bounds,
 }
 
 
@@ -80,6 +83,9 @@ def _run_one(name: str, check: Check, reader: BuildReader, validator: GxValidato
             ),
         )
 
+
+# The domain checks of every indicator, over every source and vintage.
+DOMAIN_CHECKS = ("indicator_values_in_domain", "level_growth_within_bounds")
 
 # The checks of the enterprise and labour-market indicators (Statbel, RSZ, VDAB, Eurostat).
 ENTERPRISE_AND_LABOUR_CHECKS = (

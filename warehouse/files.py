@@ -24,6 +24,7 @@ __all__ = [
     "new_build_file",
     "sql_path",
     "storage_version",
+    "unreadable_tables",
     "wal_path",
 ]
 
@@ -95,6 +96,35 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def unreadable_tables(db_file: Path) -> list[str]:
+    """Read every column of every table in full (DuckDB checks each block's checksum as it
+    reads it): one line per table that cannot be read, or per problem opening the file."""
+    problems: list[str] = []
+    con = duckdb.connect()
+    try:
+        try:
+            con.execute(f"ATTACH '{sql_path(db_file)}' AS f (READ_ONLY)")
+            tables = con.execute(
+                "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = 'f' "
+                "ORDER BY ALL"
+            ).fetchall()
+        except duckdb.Error as exc:
+            return [f"{db_file}: cannot be opened: {_first_line(exc)}"]
+        for schema, table in tables:
+            name = f'f."{schema}"."{table}"'
+            try:
+                con.execute(f"SELECT count(*), max(hash(COLUMNS(*))) FROM {name}").fetchall()
+            except duckdb.Error as exc:
+                problems.append(f"{schema}.{table}: {_first_line(exc)}")
+    finally:
+        con.close()
+    return problems
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
 
 
 def wal_path(db_file: Path) -> Path:

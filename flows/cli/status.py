@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
         if attempt:
             print(attempt_line(attempt))
         raise CliError(f"no published warehouse at {paths.published} (run `limwh refresh`)")
-    status = collect(paths)
+    status = collect(paths, verify=args.check)
     if not args.check:
         for line in published_file_lines(paths):
             print(line)

@@ -290,11 +290,14 @@ def _failing(report: CheckReport) -> list[str]:
 @pytest.fixture(autouse=True)
 def _regional_accounts_checks_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """These builds hold NBB data only: the enterprise and labour-market checks have their own
-    builds (tests/unit/test_expectations_enterprise_and_labour.py)."""
+    builds (tests/unit/test_expectations_enterprise_and_labour.py), the domain checks theirs
+    (tests/hardening/test_domain_checks.py)."""
     from expectations import runner
+    from expectations.runner import DOMAIN_CHECKS
     from expectations.runner import ENTERPRISE_AND_LABOUR_CHECKS as CHECK_NAMES
 
-    kept = {name: check for name, check in runner.CHECKS.items() if name not in CHECK_NAMES}
+    others = {*CHECK_NAMES, *DOMAIN_CHECKS}
+    kept = {name: check for name, check in runner.CHECKS.items() if name not in others}
     monkeypatch.setattr(runner, "CHECKS", kept)
 
 

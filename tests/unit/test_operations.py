@@ -296,7 +296,13 @@ def test_rollback_walks_back_through_releases_and_can_be_undone(paths: DataPaths
     ] * 3
 
 
-def test_rollback_command(paths: DataPaths, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rollback_command(
+    paths: DataPaths, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # These toy builds hold no article: the refresh's checks, which the command runs on the
+    # release first, are stood in for here (tests/hardening runs them on real releases).
+    checked: list[Path] = []
+    monkeypatch.setattr("flows.cli.rollback._failed_checks", lambda f: checked.append(f) or [])
     assert main(["rollback", "--data-dir", str(paths.root)]) == EXIT_FAILED
     assert "nothing to roll back to" in capsys.readouterr().err
     publish_run(paths, "20261121T000000Z_aaaaa1", 1)
@@ -306,6 +312,7 @@ def test_rollback_command(paths: DataPaths, capsys: pytest.CaptureFixture[str]) 
     assert main(["rollback", "--data-dir", str(paths.root)]) == 0
     assert "restored release" in capsys.readouterr().out
     assert value_of(paths.published) == 1
+    assert len(checked) == 1 and checked[0].name == paths.published.name
 
 
 # --- exports -------------------------------------------------------------------------------

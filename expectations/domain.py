@@ -1,0 +1,180 @@
+"""Every indicator value in its domain, before publishing: counts, levels and ratios not
+negative, rates within 0-100, no year before 1995 or after the year of the build; and every
+level series (TOTAL and manufacturing, every region) moving year on year within bounds, except
+where a growth-exceptions seed row says why. Checked over every source and vintage
+(`fct_indicator_values_all_sources`), so a wrong value cannot hide in a non-preferred source.
+
+Employees have their own growth check (`employees_growth_within_bounds`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import great_expectations.expectations as gxe
+import pandas as pd
+
+from expectations.known_exceptions import EXCEPTION_KEY, EXCEPTIONS_CSV, load_growth_exceptions
+from expectations.reader import MARTS, BuildReader
+from expectations.report import CheckResult
+from expectations.validation import GxValidator, Rule, fmt
+
+__all__ = [
+    "FIRST_YEAR",
+    "LEVEL_GROWTH_BOUNDS",
+    "check_levels_growth_within_bounds",
+    "check_values_in_domain",
+]
+
+FIRST_YEAR = 1995  # the ESA 2010 regional accounts start here; nothing the warehouse reads is older
+
+# Year-on-year growth bounds (%) of each level series, TOTAL and C. Wide enough for 2009 and
+# 2020; a real jump beyond them is a growth_exceptions seed row with its reason.
+LEVEL_GROWTH_BOUNDS = {
+    "population": (-5.0, 5.0),
+    "hours_worked": (-25.0, 25.0),
+    "employees_hours_worked": (-25.0, 25.0),
+    "gross_value_added": (-25.0, 30.0),
+    "gdp_per_inhabitant": (-20.0, 25.0),
+    "vat_enterprises": (-20.0, 20.0),
+    "establishments_with_staff": (-20.0, 20.0),
+    "vat_starters": (-50.0, 75.0),
+}
+LEVEL_SECTORS = ("TOTAL", "C")
+ALL_SOURCES = "fct_indicator_values_all_sources"
+
+
+def _values(reader: BuildReader) -> pd.DataFrame:
+    facts = reader.table(ALL_SOURCES, MARTS)
+    indicators = reader.table("dim_indicator", MARTS)
+    df = reader.df(
+        f"""select f.indicator_id, f.region_code, f.sector_code, f.year, f.value,
+                   f.source_id, cast(f.vintage as varchar) as vintage, i.unit
+            from {facts} as f
+            join {indicators} as i on f.indicator_id = i.indicator_id
+            order by all"""
+    )
+    df["value"] = df["value"].astype("float64")
+    df["year"] = df["year"].astype("int64")
+    return df
+
+
+def check_values_in_domain(
+    reader: BuildReader, validator: GxValidator, now: datetime | None = None
+) -> CheckResult:
+    df = _values(reader)
+    last_year = (now or datetime.now(UTC)).year
+    is_rate = df["unit"] == "%"
+    df["min_value"] = 0.0
+    df["max_value"] = is_rate.map({True: 100.0, False: float("inf")}).astype("float64")
+    df["above_min"] = df["value"] >= df["min_value"]
+    df["below_max"] = df["value"] <= df["max_value"]
+    rules = [
+        Rule("values present", gxe.ExpectTableRowCountToBeBetween(min_value=1)),
+        Rule("value known", gxe.ExpectColumnValuesToNotBeNull(column="value")),
+        Rule(
+            "not negative (counts, levels, ratios, rates)",
+            gxe.ExpectColumnValuesToBeInSet(column="above_min", value_set=[True]),
+        ),
+        Rule(
+            "a rate is at most 100%",
+            gxe.ExpectColumnValuesToBeInSet(column="below_max", value_set=[True]),
+        ),
+        Rule(
+            f"year within {FIRST_YEAR}-{last_year} (no future year)",
+            gxe.ExpectColumnValuesToBeBetween(
+                column="year", min_value=FIRST_YEAR, max_value=last_year
+            ),
+        ),
+    ]
+
+    def describe(row: dict[str, Any]) -> str:
+        return (
+            f"{row['indicator_id']} {row['region_code']} {row['sector_code']} {row['year']}:"
+            f" {fmt(row['value'], 2)} {row['unit']} ({row['source_id']}, vintage {row['vintage']})"
+        )
+
+    note = f"(Rates in % within 0-100, everything else >= 0; years {FIRST_YEAR}-{last_year}.)"
+    return validator.validate(
+        "indicator_values_in_domain", df, rules, describe, noun="values", note=note
+    )
+
+
+def growth_frame(reader: BuildReader, exceptions: pd.DataFrame) -> pd.DataFrame:
+    facts = reader.table(ALL_SOURCES, MARTS)
+    sql = f"""
+        with v as (
+            select indicator_id, region_code, sector_code, source_id, vintage, year, value
+            from {facts}
+            where list_contains(?, indicator_id) and list_contains(?, sector_code)
+        ),
+        g as (
+            select *, lag(value) over w as prev_value, lag(year) over w as prev_year
+            from v
+            window w as (
+                partition by indicator_id, region_code, sector_code, source_id, vintage
+                order by year
+            )
+        )
+        select indicator_id, region_code, sector_code, year, source_id,
+               cast(vintage as varchar) as vintage, prev_value, value,
+               case when prev_value = 0 and value = 0 then 0.0
+                    when prev_value = 0 then null
+                    else 100 * (value / prev_value - 1) end as growth_pct
+        from g
+        where prev_year = year - 1
+        order by all
+    """
+    df = reader.df(sql, [list(LEVEL_GROWTH_BOUNDS), list(LEVEL_SECTORS)])
+    df["year"] = df["year"].astype("Int64")
+    for column in ("indicator_id", "region_code", "sector_code"):
+        df[column] = df[column].astype("string")
+    merged = df.merge(exceptions, on=EXCEPTION_KEY, how="left")
+    defaults = merged["indicator_id"].map(LEVEL_GROWTH_BOUNDS)
+    merged["min_growth_pct"] = merged["min_growth_pct"].fillna(defaults.map(lambda b: b[0]))
+    merged["max_growth_pct"] = merged["max_growth_pct"].fillna(defaults.map(lambda b: b[1]))
+    merged = merged.rename(columns={"reason": "exception_reason"})
+    for column in ("prev_value", "value", "growth_pct", "min_growth_pct", "max_growth_pct"):
+        merged[column] = merged[column].astype("float64")
+    return merged
+
+
+def check_levels_growth_within_bounds(
+    reader: BuildReader, validator: GxValidator, csv_path: Path = EXCEPTIONS_CSV
+) -> CheckResult:
+    exceptions, origin = load_growth_exceptions(reader, csv_path)
+    df = growth_frame(reader, exceptions)
+    rules = [
+        Rule("growth rates present", gxe.ExpectTableRowCountToBeBetween(min_value=1)),
+        Rule(
+            "growth computable (previous year not zero)",
+            gxe.ExpectColumnValuesToNotBeNull(column="growth_pct"),
+        ),
+        Rule(
+            "growth >= lower bound",
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="growth_pct", column_B="min_growth_pct", or_equal=True
+            ),
+        ),
+        Rule(
+            "growth <= upper bound",
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="max_growth_pct", column_B="growth_pct", or_equal=True
+            ),
+        ),
+    ]
+
+    def describe(row: dict[str, Any]) -> str:
+        return (
+            f"{row['indicator_id']} {row['region_code']} {row['sector_code']} {row['year']}"
+            f" ({row['source_id']}): {fmt(row['prev_value'], 1)} -> {fmt(row['value'], 1)}"
+            f" ({fmt(row['growth_pct'], 1, pct=True)}, bounds"
+            f" {fmt(row['min_growth_pct'], 0)}..{fmt(row['max_growth_pct'], 0)}%)"
+        )
+
+    bounds = ", ".join(f"{k} {lo:+g}..{hi:+g}%" for k, (lo, hi) in LEVEL_GROWTH_BOUNDS.items())
+    note = f"(TOTAL and C; {bounds}; exceptions from {origin}.)"
+    return validator.validate(
+        "level_growth_within_bounds", df, rules, describe, noun="year-on-year changes", note=note
+    )
