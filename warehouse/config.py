@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,29 @@ TELEMETRY_OFF = {
 def disable_telemetry() -> None:
     for key, value in TELEMETRY_OFF.items():
         os.environ.setdefault(key, value)
+
+
+class UnsafePathError(RuntimeError):
+    """A file or folder of the data directory that is a symbolic link: the warehouse never
+    follows one, so a link cannot make it write, truncate or delete anything elsewhere."""
+
+
+def refuse_symlink(path: Path, what: str) -> None:
+    if path.is_symlink():
+        raise UnsafePathError(
+            f"{what} {path} is a symbolic link (to {os.readlink(path)}): refusing to follow it; "
+            "the data directory holds only the warehouse's own files"
+        )
+
+
+def open_nofollow(path: Path, flags: int, what: str, mode: int = 0o644) -> int:
+    """os.open that refuses a symbolic link at the last component (O_NOFOLLOW)."""
+    try:
+        return os.open(path, flags | os.O_NOFOLLOW, mode)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            refuse_symlink(path, what)
+        raise
 
 
 @dataclass(frozen=True)
@@ -63,6 +87,30 @@ class DataPaths:
         after it)."""
         return self.builds / run_id / PUBLISHED_BASENAME
 
+    @property
+    def run_log(self) -> Path:
+        return self.root / "runs.jsonl"
+
+    def owned(self) -> list[tuple[Path, str]]:
+        """Every file and folder the warehouse writes in the data directory (the folder itself
+        may be a link, e.g. to another disk; nothing inside it may)."""
+        return [
+            (self.raw_store, "raw store"),
+            (self.builds, "builds folder"),
+            (self.releases, "releases folder"),
+            (self.root / "exports.d", "exports folder"),
+            (self.root / "inbox", "inbox folder"),
+            (self.root / "report", "report folder"),
+            (self.run_lock, "lock file"),
+            (self.run_log, "run log"),
+            (self.published, "published warehouse"),
+        ]
+
     def ensure(self) -> None:
-        for folder in (self.root, self.raw_store, self.builds, self.releases):
+        """Create the folders, after refusing any of the warehouse's own paths that is a
+        symbolic link."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        for path, what in self.owned():
+            refuse_symlink(path, what)
+        for folder in (self.raw_store, self.builds, self.releases):
             folder.mkdir(parents=True, exist_ok=True)

@@ -147,7 +147,7 @@ def test_report_for_antwerp_in_english_renders(
     out = tmp_path / "antwerp"
     args = ["report", "--data-dir", str(data_dir), "--region", "BE21", "--lang", "en"]
     assert main([*args, "--out", str(out), "--no-png"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["index.html"]
+    assert sorted(p.name for p in out.iterdir()) == [".limwh-report", "index.html"]
     assert "PNG</a>" not in (out / "index.html").read_text(encoding="utf-8")  # no dead links
     loaded = load(browser, out / "index.html")
     assert loaded.problems == []

@@ -4,6 +4,7 @@ abandoned runs included, since those never reach a warehouse file."""
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import subprocess
 from collections.abc import Iterable
@@ -11,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from warehouse.config import LOCK_FILE, PROJECT_ROOT, DataPaths
+from warehouse.config import LOCK_FILE, PROJECT_ROOT, DataPaths, open_nofollow
 from warehouse.files import file_sha256
 
 __all__ = [
+    "RUNNING",
     "TERMINAL",
     "RunInfo",
     "StageTiming",
@@ -29,6 +31,9 @@ __all__ = [
 
 # Outcomes a run ends with in data/runs.jsonl.
 TERMINAL = {"published", "failed", "noop", "abandoned", "rolled_back"}
+# The line a run writes when it starts: a run log whose last line for a run is this one, with
+# no refresh holding the lock, tells of a killed run.
+RUNNING = "running"
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -112,7 +117,7 @@ class RunInfo:
 
 
 def run_log_path(paths: DataPaths) -> Path:
-    return paths.root / "runs.jsonl"
+    return paths.run_log
 
 
 def append_run_log(log_file: Path, run: RunInfo) -> None:
@@ -123,7 +128,8 @@ def append_run_log(log_file: Path, run: RunInfo) -> None:
 def append_record(log_file: Path, record: dict) -> None:
     """A line of the run log that is not a whole run (a killed run's outcome, a rollback)."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    with log_file.open("a", encoding="utf-8") as fh:
+    fd = open_nofollow(log_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, "run log")
+    with os.fdopen(fd, "a", encoding="utf-8") as fh:
         fh.write(json.dumps(record) + "\n")
 
 

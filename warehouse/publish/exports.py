@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.config import DataPaths
+from warehouse.config import DataPaths, refuse_symlink
 from warehouse.faults import fault_point
 from warehouse.files import file_sha256, fsync_dir, fsync_file, sql_path
 
@@ -41,6 +41,7 @@ def write_exports(db_file: Path, paths: DataPaths, run_id: str) -> Path:
     """Write data/exports.d/<run_id>/ from a warehouse (or build) file: <mart>.parquet and
     <mart>.csv for every table of schema `marts`, and manifest.json. Returns the folder."""
     store = exports_store(paths)
+    refuse_symlink(store, "exports folder")
     store.mkdir(parents=True, exist_ok=True)
     target = store / run_id
     tmp = store / f".{run_id}.tmp"
@@ -187,9 +188,14 @@ def ensure_current(paths: DataPaths, run_id: str | None) -> bool:
 def prune(paths: DataPaths, keep_run_ids: set[str]) -> None:
     """Remove export folders of runs that are neither published, kept, nor among the newest."""
     store = exports_store(paths)
+    refuse_symlink(store, "exports folder")
     if not store.exists():
         return
-    folders = sorted(p for p in store.iterdir() if p.is_dir() and not p.name.startswith("."))
+    folders = sorted(
+        p
+        for p in store.iterdir()
+        if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")
+    )
     spare = {p.name for p in folders[-KEEP_EXTRA:]} | keep_run_ids
     for folder in folders:
         if folder.name not in spare:

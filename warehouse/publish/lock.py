@@ -7,11 +7,12 @@ import contextlib
 import fcntl
 import os
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from warehouse.config import DataPaths
+from warehouse.config import DataPaths, open_nofollow
 
 __all__ = ["RunLockedError", "run_lock", "running_refresh"]
 
@@ -50,15 +51,9 @@ def run_lock(paths: DataPaths, run_id: str | None = None) -> Iterator[Path]:
                 _held[key] -= 1
         return
 
-    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = open_nofollow(lock_file, os.O_RDWR | os.O_CREAT, "lock file")
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = _read_holder(fd)
-            raise RunLockedError(
-                f"another refresh is running ({holder}); lock file {lock_file}"
-            ) from None
+        _lock_or_refuse(fd, lock_file)
         os.ftruncate(fd, 0)
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         os.write(fd, f"pid={os.getpid()} run_id={run_id or '-'} since={stamp}\n".encode())
@@ -76,31 +71,53 @@ def run_lock(paths: DataPaths, run_id: str | None = None) -> Iterator[Path]:
         os.close(fd)
 
 
+# A `limwh status` probe holds a shared lock for an instant and writes no holder line: a run
+# that meets an empty line waits this long before it gives up.
+PROBE_GRACE_SECONDS = 2.0
+
+
+def _lock_or_refuse(fd: int, lock_file: Path) -> None:
+    deadline = time.monotonic() + PROBE_GRACE_SECONDS
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            holder = _read_holder(fd)
+            if holder == NO_HOLDER and time.monotonic() < deadline:
+                time.sleep(0.05)
+                continue
+            raise RunLockedError(
+                f"another refresh is running ({holder}); lock file {lock_file}"
+            ) from None
+
+
+NO_HOLDER = "holder pid unknown"
+
+
 def _read_holder(fd: int) -> str:
     try:
         os.lseek(fd, 0, os.SEEK_SET)
         text = os.read(fd, 4096).decode(errors="replace").strip()
     except OSError:
         text = ""
-    return text or "holder pid unknown"
+    return text or NO_HOLDER
 
 
 def running_refresh(paths: DataPaths) -> str | None:
-    """The lock file's holder line if that process is alive (never takes the lock itself: a
-    probe could make a starting refresh fail)."""
+    """The holder's line while a refresh holds the lock, else None. Judged by the lock itself
+    (a shared lock taken and dropped at once), never by a pid, which another process may have
+    been given since."""
     try:
-        text = paths.run_lock.read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
-    fields = dict(part.split("=", 1) for part in text.split() if "=" in part)
-    try:
-        pid = int(fields.get("pid", ""))
-    except ValueError:
+        fd = open_nofollow(paths.run_lock, os.O_RDONLY, "lock file")
+    except FileNotFoundError:
         return None
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return None  # a killed run's line: the kernel released its lock
-    except PermissionError:
-        pass  # alive, another user's
-    return text
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _read_holder(fd)
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.config import DataPaths
+from warehouse.config import DataPaths, refuse_symlink
 from warehouse.faults import fault_point
 from warehouse.files import check_storage_version, file_sha256, fsync_dir, fsync_file, wal_path
 from warehouse.meta import read as meta_read
@@ -170,10 +170,12 @@ def releases(paths: DataPaths) -> list[Release]:
 
 
 def list_releases(paths: DataPaths) -> list[Path]:
-    """Kept releases, oldest first (names start with a UTC timestamp)."""
+    """Kept releases, oldest first (names start with a UTC timestamp). A symbolic link, or
+    a releases folder that is one, is never listed, so never pruned through."""
+    refuse_symlink(paths.releases, "releases folder")
     if not paths.releases.exists():
         return []
-    return sorted(p for p in paths.releases.glob("*.duckdb") if p.is_file())
+    return sorted(p for p in paths.releases.glob("*.duckdb") if p.is_file() and not p.is_symlink())
 
 
 def prune_releases(paths: DataPaths, keep: int = KEEP_RELEASES) -> list[Path]:
@@ -187,8 +189,11 @@ def prune_releases(paths: DataPaths, keep: int = KEEP_RELEASES) -> list[Path]:
 
 def prune_builds(paths: DataPaths, keep: int = KEEP_BUILDS, *, spare: str | None = None) -> None:
     """Remove all but the newest `keep` build folders (run ids sort by time)."""
+    refuse_symlink(paths.builds, "builds folder")
     if not paths.builds.exists():
         return
-    folders = sorted(p for p in paths.builds.iterdir() if p.is_dir() and p.name != spare)
+    folders = sorted(
+        p for p in paths.builds.iterdir() if p.is_dir() and not p.is_symlink() and p.name != spare
+    )
     for folder in folders[: max(0, len(folders) - keep)]:
         shutil.rmtree(folder, ignore_errors=True)

@@ -15,6 +15,7 @@ from warehouse.read.report.labels import FORMAT_LOCALE, LANGUAGES
 __all__ = [
     "DEFAULT_REGION",
     "ReportDataError",
+    "ReportFolderError",
     "ReportResult",
     "default_out_dir",
     "report_run_id",
@@ -34,6 +35,35 @@ class ReportResult:
     lang: str
 
 
+# Every report folder holds this file, to say what wrote it. A folder that holds anything but
+# a report's own files is never replaced.
+MARKER = ".limwh-report"
+
+
+class ReportFolderError(ReportDataError):
+    """The output folder holds something that is not a report: it is left alone."""
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """A report replaces only a folder of a report's own files (or an empty one, or none)."""
+    out_dir = Path(out_dir)
+    if out_dir.is_symlink():
+        raise ReportFolderError(f"{out_dir} is a symbolic link: a report is not written there")
+    if not out_dir.exists():
+        return
+    if not out_dir.is_dir():
+        raise ReportFolderError(f"{out_dir} is a file, not a folder: not replaced")
+    entries = list(out_dir.iterdir())
+    # Only a report's own files (a report written before the marker existed has no marker).
+    own = {PAGE, MARKER, "figure_1.png", "figure_2.png", "figure_3.png"}
+    if not {p.name for p in entries} <= own:
+        shown = ", ".join(sorted(p.name for p in entries)[:5])
+        raise ReportFolderError(
+            f"{out_dir} holds files that are not a report ({shown}): choose an empty or new "
+            "folder; nothing was changed"
+        )
+
+
 def default_out_dir(data_root: Path, region_code: str, lang: str) -> Path:
     return Path(data_root) / "report" / f"{region_code}_{lang}"
 
@@ -46,7 +76,8 @@ def write_report(
     png: bool = True,
 ) -> ReportResult:
     """Write out_dir/index.html and out_dir/figure_{1,2,3}.png. The folder is filled aside and
-    swapped in at the end, so a failure leaves the previous report as it was."""
+    swapped in at the end, so a failure leaves the previous report as it was. A folder that
+    holds anything but a previous report is refused (ReportFolderError), never emptied."""
     import vl_convert
 
     from warehouse.read.report.charts import VEGA_LITE_VERSION, figure_specs
@@ -58,10 +89,12 @@ def write_report(
     specs = figure_specs(data, lang)
     page = render_page(data, specs, lang, png=png)
 
+    check_out_dir(Path(out_dir))
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:
+        (tmp / MARKER).write_text("written by limwh report; replaced by the next one\n")
         (tmp / PAGE).write_text(page, encoding="utf-8")
         pngs = []
         if png:
