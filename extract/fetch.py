@@ -10,6 +10,8 @@ inbox, and the source falls back to its last good version.
 from __future__ import annotations
 
 import dataclasses
+import os
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -267,6 +269,7 @@ def _store_part(
     sha = sha256_hex(f.response.body)
     _, stored = rs.store_live(
         ctx.raw_store,
+        final_url=f.response.url,
         body=f.response.body,
         sha256=sha,
         size=len(f.response.body),
@@ -283,9 +286,13 @@ def _fetch_inbox(dataset: Dataset, ctx: FetchContext, last: rs.RawVersion | None
     """A manual source: the newest file of its inbox folder, or every file (`inbox: each`,
     one file per period, each a part of the source named by its file name)."""
     folder = inbox_dir(ctx.data_dir, dataset.id)
+    if folder.is_symlink() or folder.parent.is_symlink():
+        raise FetchError(
+            dataset.id, f"inbox:{folder}", "inbox", "the inbox folder is a symbolic link: not read"
+        )
     files = []
     if folder.is_dir():
-        files = [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
+        files = [p for p in folder.iterdir() if not p.name.startswith(".")]
     if not files:
         return SourceResult(
             dataset.id, dataset.publisher, dataset.access, "no-file", f"inbox:{folder}", used=last
@@ -293,7 +300,7 @@ def _fetch_inbox(dataset: Dataset, ctx: FetchContext, last: rs.RawVersion | None
     if dataset.inbox == "each":
         chosen = sorted(files, key=lambda p: p.name)
     else:
-        chosen = [max(files, key=lambda p: (p.stat().st_mtime, p.name))]
+        chosen = [max(files, key=lambda p: (p.lstat().st_mtime, p.name))]
     retrieved_at = ctx.now()
     new_file = changed = False
     faults: list[str] = []
@@ -344,7 +351,7 @@ def _store_inbox_file(
     """Check one dropped file and store it; a refused file leaves the inbox for the
     quarantine. Returns (stored a new file, differs from the part's last version)."""
     url = f"inbox:{path}"
-    body = path.read_bytes()
+    body = _read_inbox_file(dataset, ctx, path, url)
     part_last = rs.last_good(ctx.raw_store, dataset.id, part) if part else last
     try:
         found = _accept(
@@ -383,3 +390,43 @@ def _store_inbox_file(
         part=part,
     )
     return new_file, part_last is None or part_last.sha256 != sha
+
+
+# An operator's file name longer than this is refused (the file system allows 255 bytes; the
+# warehouse stores by hash and keeps the name in the manifest only).
+MAX_INBOX_NAME = 200
+
+
+def _read_inbox_file(dataset: Dataset, ctx: FetchContext, path: Path, url: str) -> bytes:
+    """The bytes of a dropped file: a regular file (never a link, a folder or a device), a name
+    of sensible length, within the size cap, read only after those checks."""
+    shown = path.name if len(path.name) <= 80 else path.name[:77] + "..."
+    try:
+        info = path.lstat()
+    except OSError as exc:
+        raise FetchError(dataset.id, url, "inbox", f"{shown}: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a regular file"
+        raise FetchError(dataset.id, url, "inbox", f"{shown} is {kind}: not read")
+    if len(path.name.encode()) > MAX_INBOX_NAME:
+        raise FetchError(
+            dataset.id,
+            url,
+            "inbox",
+            f"{shown}: a name of {len(path.name.encode())} bytes (at most {MAX_INBOX_NAME}): "
+            "rename the file",
+        )
+    cap = ctx.config.http.max_bytes
+    if info.st_size > cap:
+        raise FetchError(
+            dataset.id, url, "inbox", f"{shown}: {info.st_size:,} bytes, over the cap of {cap:,}"
+        )
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(fd, "rb") as fh:
+            body = fh.read(cap + 1)
+    except OSError as exc:
+        raise FetchError(dataset.id, url, "inbox", f"{shown}: {exc.strerror}") from None
+    if len(body) > cap:
+        raise FetchError(dataset.id, url, "inbox", f"{shown}: grew over the cap of {cap:,}")
+    return body

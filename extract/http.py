@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
@@ -37,6 +37,8 @@ __all__ = [
 ]
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 # Operators add a contact address through the live config's http.user_agent.
@@ -189,6 +191,29 @@ class HttpClient:
         return self.rng.uniform(0, ceiling)  # full jitter
 
     def _once(self, source_id: str, url: str, headers: dict[str, str]) -> HttpResponse:
+        """One request, following redirects by hand: every hop must pass the URL policy."""
+        hops = [url]
+        while True:
+            response = self._hop(source_id, hops[-1], headers)
+            if not isinstance(response, str):
+                if len(hops) > 1:
+                    response = replace(response, url=hops[-1])
+                return response
+            target = urljoin(hops[-1], response)
+            if len(hops) > MAX_REDIRECTS:
+                raise FetchError(
+                    source_id, url, "redirect", f"more than {MAX_REDIRECTS} redirects ({target})"
+                )
+            try:
+                check_url_allowed(source_id, target)
+            except FetchError as exc:
+                raise FetchError(
+                    source_id, url, "redirect", f"redirected to {target}: {exc.problem}"
+                ) from None
+            hops.append(target)
+
+    def _hop(self, source_id: str, url: str, headers: dict[str, str]) -> HttpResponse | str:
+        """The response, or the Location a redirect points to."""
         assert self.session is not None
         timeout = (self.config.connect_timeout, self.config.read_timeout)
         try:
@@ -196,9 +221,17 @@ class HttpClient:
             host = (urlsplit(url).hostname or "").lower()
             proxies = {"http": None, "https": None} if host in LOOPBACK_HOSTS else None
             with self.session.get(
-                url, headers=headers, timeout=timeout, stream=True, verify=True, proxies=proxies
+                url,
+                headers=headers,
+                timeout=timeout,
+                stream=True,
+                verify=True,
+                proxies=proxies,
+                allow_redirects=False,
             ) as r:
                 status = r.status_code
+                if status in REDIRECT_STATUSES and r.headers.get("Location"):
+                    return r.headers["Location"]
                 if status in RETRY_STATUSES:
                     retry_after = None
                     if status in RETRY_AFTER_STATUSES:

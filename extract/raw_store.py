@@ -266,6 +266,7 @@ def store_live(
     fingerprint: dict | None,
     extension: str | None = None,
     part: str = "",
+    final_url: str | None = None,
 ) -> tuple[str, bool]:
     """Record an accepted response; write its bytes once (`body` None: a version already held).
 
@@ -309,6 +310,8 @@ def store_live(
     }
     if part:
         record["part"] = part
+    if final_url and final_url != url:
+        record["final_url"] = final_url  # where the publisher's redirects ended
     append_records(raw_store, [record])
     return rel, new
 

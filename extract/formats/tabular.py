@@ -84,6 +84,7 @@ def reject_non_zip(data: bytes, expected: str, err: Errors) -> zipfile.ZipFile:
         raise err("", f"not {expected}: the file does not start like a ZIP archive")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
+        _within_caps(archive, expected, err)
         bad = archive.testzip()
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
         raise err(
@@ -94,6 +95,31 @@ def reject_non_zip(data: bytes, expected: str, err: Errors) -> zipfile.ZipFile:
     if bad is not None:
         raise err(bad, f"corrupt member {bad!r} in the ZIP archive (CRC mismatch)")
     return archive
+
+
+# What a parser unpacks, whatever path the file came by (a fetch, an inbox, the snapshot): a
+# ZIP bomb is refused before it is inflated. Inflating stops at a member's declared size (a
+# member that holds more fails its CRC), so the declared sizes bound the work.
+MAX_UNPACKED = 512 * 1024 * 1024
+MAX_MEMBERS = 1000
+# A workbook is read into cells: more than this many rows or cells is not a publisher's table.
+MAX_SHEET_ROWS = 2_000_000
+MAX_CELLS = 10_000_000
+
+
+def _within_caps(archive: zipfile.ZipFile, expected: str, err: Errors) -> None:
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise err(
+            "", f"{len(infos)} members in the ZIP archive (cap {MAX_MEMBERS}); not {expected}"
+        )
+    total = sum(info.file_size for info in infos)
+    if total > MAX_UNPACKED:
+        raise err(
+            "",
+            f"the ZIP archive would unpack to {total:,} bytes (cap {MAX_UNPACKED:,}): refused "
+            "before inflating it",
+        )
 
 
 def to_int(value: Any, location: str, what: str, err: Errors) -> int:
@@ -179,11 +205,24 @@ def read_xlsx_rows(data: bytes, expected: str, err: Errors) -> dict[str, list[tu
         raise err("", f"not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
     try:
         sheets = {}
+        cells = 0
         for ws in workbook.worksheets:
-            # Some exports declare a 1x1 dimension for a full sheet: read every row there is.
+            # Some exports declare a 1x1 dimension for a full sheet, or understate it: read
+            # every row there is, never trusting <dimension>.
             ws.reset_dimensions()
-            sheets[ws.title] = list(ws.iter_rows(values_only=True))
+            rows = []
+            for row in ws.iter_rows(values_only=True):
+                rows.append(row)
+                cells += len(row)
+                if len(rows) > MAX_SHEET_ROWS or cells > MAX_CELLS:
+                    raise err(
+                        f"sheet {ws.title!r}",
+                        f"more than {MAX_SHEET_ROWS:,} rows or {MAX_CELLS:,} cells: refused",
+                    )
+            sheets[ws.title] = rows
         return sheets
+    except SourceFormatError:
+        raise
     except Exception as exc:
         raise err("", f"not a readable Excel workbook ({type(exc).__name__}: {exc})") from None
     finally:

@@ -7,6 +7,7 @@ import os
 import sys
 
 from flows.cli.common import EXIT_USAGE, CliError, data_paths
+from warehouse.read.query import DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, DEFAULT_TIMEOUT
 
 __all__ = ["add_parser", "run"]
 
@@ -37,7 +38,10 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
             "characters; CSV and JSON keep every value whole. NULL is shown as NULL in the\n"
             "table, an empty field in CSV, null in JSON. Every mart row carries obs_status\n"
             "(official, provisional or modelled): select it to see what is modelled.\n"
-            "Exit status: 0 ok, 1 the query failed (or no published warehouse), 2 usage error."
+            "A query is bounded: --timeout (default 300 s), --memory-limit, --threads; DuckDB\n"
+            "spills to a private temporary folder, removed afterwards.\n"
+            "Exit status: 0 ok, 1 the query failed, ran out of time or memory (or no published\n"
+            "warehouse), 2 usage error (no SQL, unreadable input)."
         ),
     )
     query.add_argument(
@@ -53,11 +57,48 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
         help="table (aligned text, default), csv (with a header row) or json (a list of objects)",
     )
     query.add_argument(
+        "--timeout",
+        type=_non_negative_float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"interrupt the query after SECONDS and exit 1 (default {DEFAULT_TIMEOUT:g}; 0: none)",
+    )
+    query.add_argument(
+        "--memory-limit",
+        default=DEFAULT_MEMORY_LIMIT,
+        metavar="SIZE",
+        help=f"DuckDB's memory limit for the query (default {DEFAULT_MEMORY_LIMIT})",
+    )
+    query.add_argument(
+        "--threads",
+        type=_positive_int,
+        default=DEFAULT_THREADS,
+        metavar="N",
+        help=f"threads DuckDB may use (default {DEFAULT_THREADS})",
+    )
+    query.add_argument(
         "--max-rows",
         type=_non_negative_int,
         metavar="N",
         help="show at most N rows, 0 for all (default: 200 in the table; every row in CSV/JSON)",
     )
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = _non_negative_int(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def _non_negative_int(text: str) -> int:
@@ -71,7 +112,7 @@ def _non_negative_int(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from warehouse.read.query import QueryError, QueryUsageError, read_sql
+    from warehouse.read.query import Limits, QueryError, QueryUsageError, read_sql
     from warehouse.read.query import run as run_query
 
     try:
@@ -79,7 +120,8 @@ def run(args: argparse.Namespace) -> int:
         published = data_paths(args).published
         if not published.is_file():
             raise CliError(f"no published warehouse at {published} (run `limwh refresh`)")
-        run_query(published, sql, args.format, args.max_rows, sys.stdout, sys.stderr)
+        limits = Limits(args.timeout, args.memory_limit, args.threads)
+        run_query(published, sql, args.format, args.max_rows, sys.stdout, sys.stderr, limits)
     except QueryUsageError as exc:
         raise CliError(str(exc), EXIT_USAGE) from exc
     except QueryError as exc:

@@ -5,6 +5,10 @@ The file is opened read-only, so DuckDB itself refuses anything that would chang
 external access is switched off and the configuration locked: a query reads the warehouse and
 nothing else (no local files, no ATTACH, no COPY ... TO, no INSTALL or LOAD of extensions).
 Unqualified table names resolve in schema `marts` first, then `meta`.
+
+A query is bounded: a memory limit and a number of threads are set before the configuration is
+locked, DuckDB spills to a private folder the command creates and removes (never the default
+`<file>.tmp` beside the warehouse), and a timer interrupts a query that runs too long.
 """
 
 from __future__ import annotations
@@ -15,7 +19,10 @@ import difflib
 import json
 import math
 import re
+import shutil
+import tempfile
 import textwrap
+import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +39,10 @@ TABLE_FLOAT_DECIMALS = 4  # the table rounds DOUBLE values for reading; CSV and 
 TABLE_CELL_WIDTH = 80  # longer text is cut in the table (with "…"); CSV and JSON keep it whole
 NULL_TEXT = "NULL"
 _FETCH_BATCH = 10_000
+DEFAULT_TIMEOUT = 300.0  # seconds
+DEFAULT_MEMORY_LIMIT = "2GB"
+DEFAULT_THREADS = 2
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # Settings applied after opening, before any SQL of the user runs. `lock_configuration` comes
 # last: from then on no statement can turn external access back on.
@@ -89,14 +100,14 @@ def read_sql(sql: str | None, sql_file: str | None, stdin: TextIO) -> str:
         raise QueryUsageError("give the SQL either as an argument or with -f FILE, not both")
     if sql_file is not None:
         if sql_file == "-":
-            text = stdin.read()
+            text = _read_stdin(stdin)
         else:
             try:
                 text = Path(sql_file).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 raise QueryUsageError(f"cannot read SQL file {sql_file}: {exc}") from exc
     elif sql == "-":
-        text = stdin.read()
+        text = _read_stdin(stdin)
     elif sql is not None:
         text = sql
     else:
@@ -107,13 +118,45 @@ def read_sql(sql: str | None, sql_file: str | None, stdin: TextIO) -> str:
     return text
 
 
-def connect_read_only(db_file: Path) -> duckdb.DuckDBPyConnection:
-    """The published file, read-only, with external access off and the configuration locked."""
+@dataclass(frozen=True)
+class Limits:
+    """What one query may use: wall time (seconds, 0: none), memory, threads."""
+
+    timeout: float = DEFAULT_TIMEOUT
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
+    threads: int = DEFAULT_THREADS
+
+
+def _read_stdin(stdin: TextIO) -> str:
+    """Standard input as strict UTF-8 (the terminal's encoding may have let bad bytes in as
+    surrogates)."""
+    try:
+        raw = getattr(stdin, "buffer", None)
+        if raw is not None:
+            return raw.read().decode("utf-8")
+        text = stdin.read()
+        text.encode("utf-8")
+        return text
+    except UnicodeError as exc:
+        raise QueryUsageError(f"cannot read the SQL on standard input: not UTF-8 ({exc})") from exc
+
+
+def connect_read_only(
+    db_file: Path, limits: Limits | None = None, spill_dir: Path | None = None
+) -> duckdb.DuckDBPyConnection:
+    """The published file, read-only, bounded, with external access off and the configuration
+    locked. `spill_dir`: a private folder for DuckDB's temporary files (None: no spilling)."""
     db_file = Path(db_file)
+    limits = limits or Limits()
     if not db_file.is_file():
         raise QueryError(f"no published warehouse at {db_file} (run `limwh refresh`)")
+    config = {
+        "memory_limit": limits.memory_limit,
+        "threads": limits.threads,
+        "temp_directory": str(spill_dir) if spill_dir is not None else "",
+    }
     try:
-        con = duckdb.connect(str(db_file), read_only=True)
+        con = duckdb.connect(str(db_file), read_only=True, config=config)
     except duckdb.Error as exc:
         raise QueryError(f"cannot open the published warehouse {db_file}: {exc}") from exc
     try:
@@ -125,22 +168,52 @@ def connect_read_only(db_file: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def run_query(db_file: Path, sql: str, max_rows: int | None) -> Result:
+def run_query(
+    db_file: Path, sql: str, max_rows: int | None, limits: Limits | None = None
+) -> Result:
     """Run `sql` on the published file; keep at most `max_rows` rows (None or 0: all), but
-    count them all."""
-    con = connect_read_only(db_file)
+    count them all. A query running past `limits.timeout` is interrupted."""
+    limits = limits or Limits()
+    spill_dir = Path(tempfile.mkdtemp(prefix="limwh-query-"))  # mode 0700, ours alone
+    timer: threading.Timer | None = None
+    timed_out = threading.Event()
     try:
+        con = connect_read_only(db_file, limits, spill_dir)
         try:
-            cur = con.execute(sql)
-            if cur is None or cur.description is None:
-                return Result([], [], [], 0, has_result_set=False)
-            columns = [d[0] for d in cur.description]
-            types = [str(d[1]) for d in cur.description]
-            rows, total = _fetch(cur, max_rows)
-        except duckdb.Error as exc:
-            raise QueryError(explain(exc, con)) from exc
+            if limits.timeout:
+
+                def interrupt() -> None:
+                    timed_out.set()
+                    con.interrupt()
+
+                timer = threading.Timer(limits.timeout, interrupt)
+                timer.daemon = True
+                timer.start()
+            try:
+                cur = con.execute(sql)
+                if cur is None or cur.description is None:
+                    return Result([], [], [], 0, has_result_set=False)
+                columns = [d[0] for d in cur.description]
+                types = [str(d[1]) for d in cur.description]
+                rows, total = _fetch(cur, max_rows)
+            except duckdb.Error as exc:
+                if timed_out.is_set():
+                    raise QueryError(
+                        f"the query ran longer than {limits.timeout:g} s and was interrupted "
+                        "(--timeout SECONDS sets the limit)"
+                    ) from exc
+                if isinstance(exc, duckdb.OutOfMemoryException):
+                    raise QueryError(
+                        f"the query needs more than the memory limit of {limits.memory_limit} "
+                        f"(--memory-limit): {exc}"
+                    ) from exc
+                raise QueryError(explain(exc, con)) from exc
+        finally:
+            if timer is not None:
+                timer.cancel()
+            con.close()
     finally:
-        con.close()
+        shutil.rmtree(spill_dir, ignore_errors=True)
     return Result(columns, types, rows, total)
 
 
@@ -223,7 +296,13 @@ def _tables_by_schema(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
 
 
 def run(
-    db_file: Path, sql: str, fmt: str, max_rows: int | None, out: TextIO, err: TextIO
+    db_file: Path,
+    sql: str,
+    fmt: str,
+    max_rows: int | None,
+    out: TextIO,
+    err: TextIO,
+    limits: Limits | None = None,
 ) -> Result:
     """`limwh query`: run `sql` and write its result to `out` as `fmt`. The table shows at most
     DEFAULT_TABLE_ROWS rows unless `max_rows` says otherwise (0: all); CSV and JSON write every
@@ -232,7 +311,7 @@ def run(
         raise QueryUsageError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     if max_rows is None:
         max_rows = DEFAULT_TABLE_ROWS if fmt == "table" else 0
-    result = run_query(db_file, sql, max_rows)
+    result = run_query(db_file, sql, max_rows, limits)
     write_result(result, fmt, out)
     if fmt != "table" and result.truncated:
         err.write(truncation_note(result) + "\n")
@@ -266,7 +345,8 @@ def format_table(result: Result) -> str:
         return "(statement ran; it returns no rows)"
     numeric = [_is_numeric(t) for t in result.types]
     cells = [[_table_cell(v) for v in row] for row in result.rows]
-    widths = [len(c) for c in result.columns]
+    headers = [_table_cell(c) for c in result.columns]
+    widths = [len(c) for c in headers]
     for row in cells:
         widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
 
@@ -277,7 +357,7 @@ def format_table(result: Result) -> str:
         ]
         return (" " + " | ".join(parts)).rstrip()
 
-    lines = [line(result.columns), "-" + "-+-".join("-" * w for w in widths) + "-"]
+    lines = [line(headers), "-" + "-+-".join("-" * w for w in widths) + "-"]
     lines += [line(row) for row in cells]
     lines.append(truncation_note(result) if result.truncated else f"({_count(result.total_rows)})")
     return "\n".join(lines)
@@ -294,6 +374,8 @@ def _table_cell(value: Any) -> str:
         return _table_float(value)
     text = _plain(value)
     text = text.replace("\r", "\\r").replace("\n", "\\n").replace("\t", "\\t")
+    # No terminal control sequences (ANSI escapes) reach the terminal from a value.
+    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
     if len(text) > TABLE_CELL_WIDTH:
         text = text[: TABLE_CELL_WIDTH - 1] + "…"
     return text
