@@ -35,8 +35,10 @@ from warehouse.files import check_storage_version
 from warehouse.load.stage import LoadPlan, load_build, plan_load
 from warehouse.meta.record import write_check_results
 from warehouse.meta.run_log import (
+    RUNNING,
     RunInfo,
     StageTiming,
+    append_record,
     append_run_log,
     git_sha,
     lock_file_sha256,
@@ -69,7 +71,10 @@ class RefreshError(RuntimeError):
     def one_line(self) -> str:
         first = (self.reason.strip().splitlines() or ["(no message)"])[0]
         where = f"; build kept in {self.build_dir}" if self.build_dir else ""
-        return f"refresh {self.run_id} failed at stage {self.stage}: {first}{where}"
+        return (
+            f"refresh {self.run_id} failed at stage {self.stage}: {first}; the published "
+            f"warehouse is unchanged{where}"
+        )
 
 
 class ChecksFailedError(RuntimeError):
@@ -210,6 +215,10 @@ def _run(
     faults: list[str] = []
     try:
         published_run_id = prepare_run(paths, run.run_id, echo=_echo)
+        append_record(
+            run_log_path(paths),
+            {"run_id": run.run_id, "started_at": run.started_at.isoformat(), "outcome": RUNNING},
+        )
         with _stage(run, "extract"):
             extracted = extract_task(str(paths.root), run.run_id, live, live_config, snapshot_dir)
             faults = extracted.fault_lines()
@@ -268,14 +277,24 @@ def _failed(run: RunInfo, build_dir: Path, exc: Exception, faults: list[str]) ->
     if faults:
         run.reason += " (stale sources: " + "; ".join(faults) + ")"
     run.finished_at = datetime.now(UTC)
-    append_run_log(run_log_path(DataPaths(Path(run.data_dir))), run)
+    # A full disk may be why the run failed: recording it must not hide what happened.
+    unrecorded = []
+    try:
+        append_run_log(run_log_path(DataPaths(Path(run.data_dir))), run)
+    except OSError as error:
+        unrecorded.append(f"the run log ({error.strerror})")
     if build_dir.exists():
-        (build_dir / "error.txt").write_text(
-            "".join(traceback.format_exception(exc)), encoding="utf-8"
-        )
+        try:
+            (build_dir / "error.txt").write_text(
+                "".join(traceback.format_exception(exc)), encoding="utf-8"
+            )
+        except OSError as error:
+            unrecorded.append(f"error.txt ({error.strerror})")
     _echo(f"refresh {run.run_id}: FAILED at stage {run.failed_stage}")
     _echo(_indent(run.reason or ""))
     _echo("  the published warehouse is unchanged")
+    if unrecorded:
+        _echo(f"  could not write {' or '.join(unrecorded)}")
     if build_dir.exists():
         _echo(f"  build kept for inspection: {build_dir} (traceback in error.txt)")
     return RefreshError(stage, run.reason, run.run_id, build_dir if build_dir.exists() else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sys
 import traceback
 from pathlib import Path
 
@@ -105,7 +106,12 @@ def run(args: argparse.Namespace) -> int:
         # Taken before Prefect starts (which takes seconds), so a second run fails at once.
         run_id = new_run_id()
         with run_lock(paths, run_id):
+            from flows.leftovers import end_leftovers, mark_children
             from flows.nightly_refresh import RefreshError, nightly_refresh
+
+            for pid in end_leftovers(paths.root):
+                print(f"ended process {pid}, left behind by a killed refresh", file=sys.stderr)
+            mark_children(paths.root)
 
             try:
                 result = nightly_refresh(

@@ -171,7 +171,12 @@ def _run_ids_in_builds(paths: DataPaths) -> set[str]:
 
 
 def _finished_runs(paths: DataPaths) -> set[str]:
-    return {r["run_id"] for r in run_log.read_run_log(run_log.run_log_path(paths))}
+    """Runs with an outcome in the run log (a run's `running` line at its start is none)."""
+    return {
+        r["run_id"]
+        for r in run_log.read_run_log(run_log.run_log_path(paths))
+        if r.get("outcome") in run_log.TERMINAL
+    }
 
 
 def test_noop_refresh_rebuilds_nothing_and_status_says_so(ops_env: dict, data: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import os
 import re
 import sys
@@ -105,9 +106,13 @@ def run_dbt_build(
     with environment(
         **{BUILD_PATH_ENV: str(build_file), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     ):
+        # A log handler that cannot write (a full disk) must not print a traceback per log
+        # line on the terminal: the failure itself is reported once, by the caller.
+        raised, logging.raiseExceptions = logging.raiseExceptions, False
         try:
             res = dbtRunner(callbacks=callbacks).invoke(args)
         finally:
+            logging.raiseExceptions = raised
             close_dbt_connections()
 
     if res.exception is not None:

@@ -156,9 +156,12 @@ def _runs_from_log(con: duckdb.DuckDBPyConnection, run_log: Path, current: str) 
     if not t.has_table(con, "b", "meta", "runs"):
         return
     known = {r[0] for r in con.execute("SELECT run_id FROM b.meta.runs").fetchall()}
+    last: dict[str, dict] = {}  # a run's last line: its outcome after its "running" line
     for r in read_run_log(run_log):
-        run_id = r.get("run_id")
-        if not run_id or run_id == current or run_id in known or r.get("outcome") == "published":
+        if r.get("run_id"):
+            last[r["run_id"]] = r
+    for run_id, r in last.items():
+        if run_id == current or run_id in known or r.get("outcome") == "published":
             continue
         known.add(run_id)
         started = _ts(r.get("started_at")) or _ts(r.get("finished_at"))

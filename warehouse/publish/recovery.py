@@ -11,7 +11,13 @@ from pathlib import Path
 
 from warehouse.config import DataPaths
 from warehouse.meta.read import published_run_id
-from warehouse.meta.run_log import TERMINAL, append_record, read_run_log, run_log_path
+from warehouse.meta.run_log import (
+    RUNNING,
+    TERMINAL,
+    append_record,
+    read_run_log,
+    run_log_path,
+)
 from warehouse.publish import exports
 
 __all__ = ["Cleanup", "cleanup_after_crashes", "prepare_run"]
@@ -58,8 +64,25 @@ def cleanup_after_crashes(
     Half-written release copies, raw-store files and export folders are removed too.
     """
     log = run_log_path(paths)
-    finished = {r.get("run_id") for r in read_run_log(log) if r.get("outcome") in TERMINAL}
+    records = list(read_run_log(log))
+    finished = {r.get("run_id") for r in records if r.get("outcome") in TERMINAL}
     abandoned, recovered, removed = [], [], []
+    # A run killed before it made a build folder left only its "running" line.
+    started = {r.get("run_id") for r in records if r.get("outcome") == RUNNING}
+    for run_id in sorted(started - finished - {current_run_id, None}):
+        if paths.builds.joinpath(run_id).is_dir():
+            continue  # handled below, with its folder
+        abandoned.append(run_id)
+        append_record(
+            log,
+            {
+                "run_id": run_id,
+                "outcome": "abandoned",
+                "finished_at": datetime.now(UTC).isoformat(),
+                "reason": "the process died before publishing (killed or crashed)",
+                "recorded_by": current_run_id,
+            },
+        )
     if paths.builds.exists():
         for folder in sorted(p for p in paths.builds.iterdir() if p.is_dir()):
             run_id = folder.name

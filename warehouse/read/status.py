@@ -16,9 +16,9 @@ import duckdb
 
 from extract.catalog import STALE_AFTER_DAYS, load_catalog
 from warehouse.config import DataPaths
-from warehouse.files import file_sha256, storage_version
+from warehouse.files import file_sha256, storage_version, unreadable_tables
 from warehouse.meta import read as meta_read
-from warehouse.meta.run_log import read_run_log, run_log_path
+from warehouse.meta.run_log import RUNNING, read_run_log, run_log_path
 from warehouse.publish import exports
 from warehouse.publish.lock import running_refresh
 from warehouse.publish.swap import list_releases
@@ -68,17 +68,27 @@ class Status:
     running: str | None = None  # the lock holder's line, while a refresh runs
     report_page: Path | None = None  # the nightly report (Limburg, Dutch), if written
     report_run_id: str | None = None
+    damaged: list[str] = field(default_factory=list)  # tables of the published file unreadable
 
     def problems(self) -> list[str]:
         out = []
         if not self.published.is_file():
             out.append(f"no published warehouse at {self.published}")
+        for table in self.damaged:
+            out.append(
+                f"the published file is damaged: {table} (`limwh rollback` restores a release)"
+            )
         if self.last_run and self.last_run.get("outcome") in BAD_OUTCOMES:
             stage = self.last_run.get("failed_stage")
             where = f" at stage {stage}" if stage else ""
             out.append(
                 f"last run {self.last_run.get('run_id')} {self.last_run.get('outcome')}{where}: "
                 f"{_first_line(self.last_run.get('reason'))}"
+            )
+        if self.last_run and self.last_run.get("outcome") == RUNNING and not self.running:
+            out.append(
+                f"last run {self.last_run.get('run_id')} did not finish: it was killed or "
+                "crashed (the next refresh records it as abandoned)"
             )
         faults = (self.last_run or {}).get("source_faults") or []
         if faults:
@@ -160,7 +170,9 @@ class Status:
         return out
 
 
-def collect(paths: DataPaths, now: datetime | None = None) -> Status:
+def collect(paths: DataPaths, now: datetime | None = None, *, verify: bool = False) -> Status:
+    """What `limwh status` shows; `verify` also reads every table of the published file in
+    full (a damaged block fails its checksum), as `--check` does."""
     now = now or datetime.now(UTC)
     log = list(read_run_log(run_log_path(paths)))
     status = Status(
@@ -168,6 +180,10 @@ def collect(paths: DataPaths, now: datetime | None = None) -> Status:
     )
     if not paths.published.is_file():
         return status
+    if verify:
+        status.damaged = unreadable_tables(paths.published)
+        if status.damaged:
+            return status
     con = duckdb.connect(str(paths.published), read_only=True)
     try:
         status.sources = _freshness(con, now)
