@@ -21,7 +21,7 @@ from expectations.known_exceptions import (
 from expectations.reader import MARTS, BuildReader, indicator_values
 from expectations.report import CheckResult
 from expectations.sectors import GROWTH_CHECKED_SECTORS
-from expectations.validation import GxValidator, Rule, fmt
+from expectations.validation import GxValidator, Rule, fmt, growth_bound_rules
 
 FACTS = "fct_indicator_values"
 
@@ -79,25 +79,7 @@ def check_growth_within_bounds(
     used = df.loc[applied, EXCEPTION_KEY].drop_duplicates()
     unused = exceptions.merge(used, on=EXCEPTION_KEY, how="left", indicator=True)
     unused = unused[unused["_merge"] == "left_only"]
-    rules = [
-        Rule("growth rates present", gxe.ExpectTableRowCountToBeBetween(min_value=1)),
-        Rule(
-            "growth computable (previous year not zero)",
-            gxe.ExpectColumnValuesToNotBeNull(column="growth_pct"),
-        ),
-        Rule(
-            "growth >= lower bound",
-            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A="growth_pct", column_B="min_growth_pct", or_equal=True
-            ),
-        ),
-        Rule(
-            "growth <= upper bound",
-            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A="max_growth_pct", column_B="growth_pct", or_equal=True
-            ),
-        ),
-    ]
+    rules = growth_bound_rules()
 
     def describe(row: dict[str, Any]) -> str:
         return (

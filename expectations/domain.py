@@ -18,7 +18,7 @@ import pandas as pd
 from expectations.known_exceptions import EXCEPTION_KEY, EXCEPTIONS_CSV, load_growth_exceptions
 from expectations.reader import MARTS, BuildReader
 from expectations.report import CheckResult
-from expectations.validation import GxValidator, Rule, fmt
+from expectations.validation import GxValidator, Rule, fmt, growth_bound_rules
 
 __all__ = [
     "FIRST_YEAR",
@@ -145,25 +145,7 @@ def check_levels_growth_within_bounds(
 ) -> CheckResult:
     exceptions, origin = load_growth_exceptions(reader, csv_path)
     df = growth_frame(reader, exceptions)
-    rules = [
-        Rule("growth rates present", gxe.ExpectTableRowCountToBeBetween(min_value=1)),
-        Rule(
-            "growth computable (previous year not zero)",
-            gxe.ExpectColumnValuesToNotBeNull(column="growth_pct"),
-        ),
-        Rule(
-            "growth >= lower bound",
-            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A="growth_pct", column_B="min_growth_pct", or_equal=True
-            ),
-        ),
-        Rule(
-            "growth <= upper bound",
-            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A="max_growth_pct", column_B="growth_pct", or_equal=True
-            ),
-        ),
-    ]
+    rules = growth_bound_rules()
 
     def describe(row: dict[str, Any]) -> str:
         return (

@@ -159,3 +159,29 @@ def fmt(value: Any, digits: int = 1, pct: bool = False) -> str:
         return "n/a"
     text = f"{value:+,.{digits}f}" if pct else f"{value:,.{digits}f}"
     return f"{text}%" if pct else text
+
+
+def growth_bound_rules() -> list[Rule]:
+    """The rules of a year-on-year growth check on a frame with growth_pct and its bounds
+    min_growth_pct and max_growth_pct (NULL growth: the previous year was zero)."""
+    import great_expectations.expectations as gxe
+
+    return [
+        Rule("growth rates present", gxe.ExpectTableRowCountToBeBetween(min_value=1)),
+        Rule(
+            "growth computable (previous year not zero)",
+            gxe.ExpectColumnValuesToNotBeNull(column="growth_pct"),
+        ),
+        Rule(
+            "growth >= lower bound",
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="growth_pct", column_B="min_growth_pct", or_equal=True
+            ),
+        ),
+        Rule(
+            "growth <= upper bound",
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A="max_growth_pct", column_B="growth_pct", or_equal=True
+            ),
+        ),
+    ]
