@@ -75,6 +75,12 @@ class DataPaths:
         return self.root / PUBLISHED_BASENAME
 
     @property
+    def published_record(self) -> Path:
+        """The published file's record (warehouse.meta.published_record), read instead of the
+        published file by publishing and `limwh status`."""
+        return self.root / f".{PUBLISHED_BASENAME}.record"
+
+    @property
     def releases(self) -> Path:
         return self.root / "releases"
 
@@ -104,6 +110,7 @@ class DataPaths:
             (self.run_lock, "lock file"),
             (self.run_log, "run log"),
             (self.published, "published warehouse"),
+            (self.published_record, "published record"),
         ]
 
     def ensure(self) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -25,6 +27,7 @@ __all__ = [
     "sql_path",
     "storage_version",
     "unreadable_tables",
+    "unreadable_tables_of_copy",
     "wal_path",
 ]
 
@@ -121,6 +124,18 @@ def unreadable_tables(db_file: Path) -> list[str]:
     finally:
         con.close()
     return problems
+
+
+def unreadable_tables_of_copy(db_file: Path) -> list[str]:
+    """`unreadable_tables` on a private copy of the file's bytes, so the file itself is never
+    opened as a database: a BI tool may hold DuckDB's lock on it."""
+    folder = Path(tempfile.mkdtemp(prefix="limwh-verify-"))
+    try:
+        copy = folder / db_file.name
+        shutil.copyfile(db_file, copy)
+        return [p.replace(str(copy), str(db_file)) for p in unreadable_tables(copy)]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _first_line(exc: BaseException) -> str:

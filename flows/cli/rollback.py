@@ -38,6 +38,7 @@ def _failed_checks(build_file: Path) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from warehouse.meta.published_record import PublishedRecordError
     from warehouse.meta.run_log import new_run_id
     from warehouse.publish.lock import RunLockedError, run_lock
     from warehouse.publish.rollback import RollbackError, rollback
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
             release, result = rollback(paths, args.to, verify=_failed_checks)
     except RunLockedError as exc:
         raise CliError(str(exc), EXIT_LOCKED) from exc
-    except RollbackError as exc:
+    except (RollbackError, PublishedRecordError) as exc:
         raise CliError(str(exc)) from exc
     print(f"restored release {release.path.name} (run {release.run_id})")
     print(f"published:  {result.published} (sha256 {result.sha256})")

@@ -29,6 +29,7 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
 
 
 def run(args: argparse.Namespace) -> int:
+    from warehouse.meta.published_record import PublishedRecordError
     from warehouse.read.status import attempt_line, collect, last_attempt, published_file_lines
 
     paths = data_paths(args)
@@ -37,9 +38,12 @@ def run(args: argparse.Namespace) -> int:
         if attempt:
             print(attempt_line(attempt))
         raise CliError(f"no published warehouse at {paths.published} (run `limwh refresh`)")
-    status = collect(paths, verify=args.check)
+    try:
+        status = collect(paths, verify=args.check)
+    except PublishedRecordError as exc:
+        raise CliError(str(exc)) from exc
     if not args.check:
-        for line in published_file_lines(paths):
+        for line in published_file_lines(paths, status):
             print(line)
     for line in status.lines():
         print(line)

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from tests.duckdb_clients import CLIENTS, run_client
 from tests.e2e.conftest import Refresh
-from warehouse.config import DBT_PROJECT_DIR, PROJECT_ROOT, DataPaths
+from warehouse.config import DBT_PROJECT_DIR, DataPaths
 
 pytestmark = pytest.mark.e2e
 
 REFERENCE = DBT_PROJECT_DIR / "seeds" / "ref_article_figures.csv"
 LABELS = DBT_PROJECT_DIR / "seeds" / "article_sector_labels.csv"
-DUCKDB_1_1 = PROJECT_ROOT / ".venv" / "duckdb-1.1"
 
 
 def _table_2_rows() -> list[dict[str, str]]:
@@ -112,34 +110,69 @@ def test_table_2_has_every_province_in_article_order(published):
         assert (last, last_sector) == (19, "TOTAL")
 
 
-@pytest.mark.skipif(not DUCKDB_1_1.is_dir(), reason="make install puts DuckDB 1.1 beside the venv")
-def test_duckdb_1_1_client_reads_every_mart(published, data_dir: Path):
-    """BI drivers bundle DuckDB 1.x: the published file must open read-only there."""
-    script = """
-import json, sys, duckdb
+READ_EVERY_TABLE = """
+import hashlib, json, sys, duckdb
 con = duckdb.connect(sys.argv[1], read_only=True)
-tables = [r[0] for r in con.execute(
-    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts'").fetchall()]
-counts = {t: con.execute(f'SELECT count(*) FROM marts."{t}"').fetchall()[0][0] for t in tables}
-print(json.dumps({"version": duckdb.__version__, "counts": counts}))
+tables = con.execute(
+    "SELECT table_schema, table_name FROM information_schema.tables "
+    "WHERE table_schema IN ('marts', 'meta') ORDER BY ALL").fetchall()
+out = {}
+for schema, table in tables:
+    rows = con.execute(f'SELECT * FROM {schema}."{table}"').fetchall()
+    out[f"{schema}.{table}"] = len(rows)
+print(json.dumps({"version": duckdb.__version__, "rows": out}))
 """
-    env = dict(os.environ, PYTHONPATH=str(DUCKDB_1_1))
-    proc = subprocess.run(
-        [sys.executable, "-c", script, str(DataPaths(data_dir).published)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
+
+
+@pytest.fixture(scope="module")
+def rows_by_current_duckdb(published) -> dict[str, int]:
+    tables = published.execute(
+        "SELECT table_schema, table_name FROM information_schema.tables "
+        "WHERE table_schema IN ('marts', 'meta') ORDER BY ALL"
+    ).fetchall()
+    return {
+        f"{s}.{t}": published.execute(f'SELECT count(*) FROM {s}."{t}"').fetchone()[0]
+        for s, t in tables
+    }
+
+
+@pytest.mark.parametrize("version", [v for v in CLIENTS if v != "current"])
+def test_every_duckdb_release_the_guide_names_reads_every_table(
+    published, data_dir: Path, rows_by_current_duckdb: dict[str, int], version: str
+):
+    """BI drivers bundle DuckDB 1.x: the published file opens read-only in each release the
+    guide names, and every mart and meta table reads in full, with the same rows."""
+    proc = run_client(
+        version,
+        READ_EVERY_TABLE,
+        str(DataPaths(data_dir).published),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
-    assert proc.returncode == 0, proc.stderr
-    result = json.loads(proc.stdout)
-    assert result["version"].startswith("1.1.")
-    assert result["counts"]["article_table_2_employment_by_sector"] > 0
-    assert result["counts"]["fct_indicator_values"] > 0
-    # Every mart has rows, fct_indicator_revisions too: the embedded snapshot holds two
-    # vintages of Eurostat's GDP per inhabitant (see the test below).
-    assert all(count > 0 for count in result["counts"].values()), result["counts"]
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    result = json.loads(out)
+    assert result["version"].startswith(version + ".")
+    assert result["rows"] == rows_by_current_duckdb
+    assert result["rows"]["marts.fct_indicator_values"] > 0
+
+
+def test_every_mart_and_mart_column_carries_its_description(published):
+    """dbt's persist_docs writes the YAML descriptions as COMMENTs, which BI tools show."""
+    tables = published.execute(
+        "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = 'marts'"
+    ).fetchall()
+    columns = published.execute(
+        "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE schema_name = 'marts'"
+    ).fetchall()
+    assert len(tables) > 10 and len(columns) > 100
+    assert [t for t, comment in tables if not (comment or "").strip()] == []
+    assert [(t, c) for t, c, comment in columns if not (comment or "").strip()] == []
+    by_column = {(t, c): comment for t, c, comment in columns}
+    # The doc block, rendered: not its Jinja.
+    status = by_column[("fct_indicator_values", "obs_status")]
+    assert status.startswith("Status of the value: `official`, `provisional`")
+    assert not any("{{" in comment for comment in by_column.values())
 
 
 def test_snapshot_revisions_are_eurostat_gdp_from_official_to_modelled(published):

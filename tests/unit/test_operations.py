@@ -4,6 +4,8 @@ and status, on small hand-made warehouse files."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,11 +18,12 @@ from warehouse.config import DataPaths
 from warehouse.files import file_sha256, new_build_file, wal_path
 from warehouse.load import fingerprint as wfp
 from warehouse.meta import record, run_log
+from warehouse.meta.published_record import current_record, record_columns
 from warehouse.meta.read import published_inputs, published_run_id
 from warehouse.publish import exports as wx
 from warehouse.publish.recovery import Cleanup, cleanup_after_crashes
 from warehouse.publish.rollback import RollbackError, choose, rollback
-from warehouse.publish.schema_diff import schema_diff
+from warehouse.publish.schema_diff import columns, schema_diff
 from warehouse.publish.swap import (
     KEEP_RELEASES,
     KEEP_RELEASES_ENV,
@@ -74,8 +77,8 @@ def record_release(
 ) -> list[dict]:
     """What publishing records in the build's meta: its inputs, its schema changes against
     the published file, the runs of the log that never reached a file."""
-    previous = paths.published if paths.published.is_file() else None
-    changes = schema_diff(build_file, previous) if previous else []
+    previous = current_record(paths)
+    changes = schema_diff(columns(build_file), record_columns(previous)) if previous else []
     record.write_build_record(
         build_file,
         run_id,
@@ -343,6 +346,47 @@ def test_exports_every_mart_with_a_manifest(paths: DataPaths) -> None:
         con.close()
 
 
+def test_csv_exports_write_counts_as_integers_and_round_the_rest(paths: DataPaths) -> None:
+    build_file = new_build_file(paths, "r1")
+    con = duckdb.connect(str(build_file))
+    con.execute("CREATE SCHEMA marts")
+    con.execute(
+        "CREATE TABLE marts.t AS SELECT * FROM (VALUES "
+        "(1, '000', 2080051.0::DOUBLE, 1.0/3, TIMESTAMP '2026-11-27 10:11:12'), "
+        "(2, '21000', -3.5::DOUBLE, 0.0000001, NULL), "
+        "(3, NULL, NULL, 12.0, NULL)) v(n, nuts_code, employees, ratio, retrieved)"
+    )
+    con.execute("COMMENT ON COLUMN marts.t.nuts_code IS 'NBB''s NUTS code, kept as text'")
+    con.close()
+    folder = wx.write_exports(build_file, paths, "r1")
+    lines = (folder / "t.csv").read_text(encoding="utf-8").splitlines()
+    assert lines == [
+        "n,nuts_code,employees,ratio,retrieved",
+        "1,000,2080051,0.333333,2026-11-27T10:11:12",
+        "2,21000,-3.5,0,",
+        "3,,,12,",
+    ]
+    # Parquet keeps full precision.
+    con = duckdb.connect()
+    try:
+        ratio = con.execute(f"SELECT ratio FROM '{folder / 't.parquet'}' WHERE n = 1").fetchone()[0]
+    finally:
+        con.close()
+    assert ratio == 1.0 / 3
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    (resource,) = [r for r in package["resources"] if r["name"] == "t"]
+    fields = {f["name"]: f for f in resource["schema"]["fields"]}
+    assert {n: f["type"] for n, f in fields.items()} == {
+        "n": "integer",
+        "nuts_code": "string",
+        "employees": "number",
+        "ratio": "number",
+        "retrieved": "datetime",
+    }
+    assert fields["nuts_code"]["description"] == "NBB's NUTS code, kept as text"
+    assert resource["hash"] == "sha256:" + file_sha256(folder / "t.csv")
+
+
 # --- status ------------------------------------------------------------------------------
 
 
@@ -417,3 +461,57 @@ def test_status_check_flags_exports_of_another_run(paths: DataPaths) -> None:
     publish(build_file, paths)  # published, exports not swapped (as if killed in between)
     problems = ws.collect(paths).problems()
     assert any("BI exports are of run r1" in p for p in problems), problems
+
+
+# --- the published file's record -----------------------------------------------------------
+
+
+def test_each_publish_writes_the_record_of_the_file_it_publishes(paths: DataPaths) -> None:
+    publish_run(paths, "r1", 1)
+    record = current_record(paths)
+    assert record == paths.published_record
+    assert published_run_id(record) == "r1"
+    assert ("marts", "t", "value") in record_columns(record)
+    con = duckdb.connect(str(record), read_only=True)
+    try:
+        counts = dict(con.execute("SELECT * FROM facts.status_counts").fetchall())
+        sha = con.execute("SELECT sha256 FROM facts.file").fetchone()[0]
+    finally:
+        con.close()
+    assert counts == {"modelled": 1, "official": 2}
+    assert sha == file_sha256(paths.published)
+    publish_run(paths, "r2", 2, extra_column=True)
+    assert published_run_id(current_record(paths)) == "r2"
+
+
+def test_a_record_of_another_file_is_not_used_and_is_made_again(paths: DataPaths) -> None:
+    from warehouse.meta.published_record import readable_record, repair_record
+
+    publish_run(paths, "r1", 1)
+    kept = paths.root / "kept.duckdb"
+    shutil.copyfile(paths.published, kept)
+    os.replace(kept, paths.published)  # same bytes, another file: as after a copy by hand
+    assert current_record(paths) is None
+    with readable_record(paths) as record:  # for readers: made aside, the data dir untouched
+        assert record is not None and record.parent != paths.root
+        assert published_run_id(record) == "r1"
+    assert current_record(paths) is None
+    assert repair_record(paths) == paths.published_record  # under the run lock: made again
+    assert published_run_id(current_record(paths)) == "r1"
+
+
+def test_a_publish_without_a_usable_record_refuses_rather_than_lose_history(
+    paths: DataPaths,
+) -> None:
+    from warehouse.meta.run_log import RunInfo
+    from warehouse.publish.release import publish_release
+    from warehouse.publish.swap import PublishError
+
+    publish_run(paths, "r1", 1)
+    paths.published_record.unlink()
+    before = file_sha256(paths.published)
+    build = make_build(paths, "r2", 2)
+    run = RunInfo(run_id="r2", started_at=datetime.now(UTC), data_dir=str(paths.root))
+    with pytest.raises(PublishError, match="run history"):
+        publish_release(build, paths, run, None, published_run_id="r1", echo=lambda _: None)
+    assert file_sha256(paths.published) == before

@@ -13,6 +13,7 @@ from warehouse.files import new_build_file
 from warehouse.load.fingerprint import Fingerprint, compute
 from warehouse.load.raw_tables import LoadedFile, load_snapshot_into
 from warehouse.load.vintages import write_vintages
+from warehouse.meta.published_record import current_record
 from warehouse.meta.read import published_inputs
 
 __all__ = ["LoadPlan", "LoadedBuild", "load_build", "plan_load"]
@@ -39,8 +40,9 @@ def plan_load(
 ) -> LoadPlan:
     fingerprint = compute(extracted.entries, lock_sha256, stale_sources=extracted.stale_sources)
     recorded = None
-    if published_run_id is not None and paths.published.is_file():
-        recorded = published_inputs(paths.published, published_run_id)
+    record = current_record(paths)  # the published file itself may be held by a BI tool
+    if published_run_id is not None and record is not None:
+        recorded = published_inputs(record, published_run_id)
     noop = not force and bool(recorded) and recorded.get("fingerprint") == fingerprint.digest
     reasons = ["--force"] if force else fingerprint.differences(recorded)
     return LoadPlan(fingerprint, noop, reasons, published_run_id)

@@ -1,8 +1,10 @@
 """The `meta` tables: their DDL, and opening a build to write them.
 
-Timestamps are naive UTC (TIMESTAMP, readable by every client). History tables (runs, stages,
-build inputs, schema changes, run failures) are carried forward from the published file, so a
-warehouse knows every run that led to it.
+Timestamps are naive UTC (TIMESTAMP, readable by every client). No table has a key
+constraint: DuckDB 1.0 cannot open a file holding one, so the writers delete a run's rows
+before inserting them. History tables (runs, stages, build inputs, schema changes, run
+failures) are carried forward from the published file, so a warehouse knows every run that
+led to it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from warehouse.files import sql_path
 
 RUNS = """
 CREATE TABLE IF NOT EXISTS b.meta.runs (
-    run_id VARCHAR PRIMARY KEY,
+    run_id VARCHAR,
     started_at TIMESTAMP,
     finished_at TIMESTAMP,
     outcome VARCHAR,
@@ -54,7 +56,7 @@ CREATE TABLE IF NOT EXISTS b.meta.check_results (
 """
 BUILD_INPUTS = """
 CREATE TABLE IF NOT EXISTS b.meta.build_inputs (
-    run_id VARCHAR PRIMARY KEY,
+    run_id VARCHAR,
     fingerprint VARCHAR,
     code_sha256 VARCHAR,
     seeds_sha256 VARCHAR,

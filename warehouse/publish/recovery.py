@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from warehouse.config import DataPaths
+from warehouse.meta.published_record import repair_record
 from warehouse.meta.read import published_run_id
 from warehouse.meta.run_log import (
     RUNNING,
@@ -27,7 +28,8 @@ def prepare_run(paths: DataPaths, run_id: str, echo: Callable[[str], None] = pri
     """Under the run lock, before a run: clear what killed runs left behind, and bring the
     exports in line with the published file (a run killed between the two swaps). Returns the
     published file's run id (None when nothing is published), read once for the whole run."""
-    published_id = published_run_id(paths.published) if paths.published.is_file() else None
+    record = repair_record(paths)  # raises while the file is held read-write and unrecorded
+    published_id = published_run_id(record) if record is not None else None
     cleanup = cleanup_after_crashes(paths, run_id, published_id)
     for line in cleanup.lines():
         echo(line)
@@ -104,6 +106,7 @@ def cleanup_after_crashes(
         (paths.releases, "*.partial"),
         (paths.raw_store, "**/.*.partial"),
         (paths.root, ".exports.*"),
+        (paths.root, f"{paths.published_record.name}.partial"),
         (paths.root / "exports.d", ".*.tmp"),
     ):
         if pattern_root.exists():

@@ -7,11 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from warehouse.config import DataPaths
+from warehouse.meta.published_record import current_record, record_columns
 from warehouse.meta.record import BuildInputs, write_build_record, write_run_meta
 from warehouse.meta.run_log import RunInfo, run_log_path
 from warehouse.publish import exports
-from warehouse.publish.schema_diff import schema_diff
-from warehouse.publish.swap import PublishResult, keep_releases, publish, releases
+from warehouse.publish.schema_diff import columns, schema_diff
+from warehouse.publish.swap import PublishError, PublishResult, keep_releases, publish, releases
 
 __all__ = ["publish_release"]
 
@@ -27,9 +28,15 @@ def publish_release(
 ) -> PublishResult:
     """Publish `build_file` (every check passed) for `run`. `published_run_id` is the run of
     the file it replaces, read once at the start of the run (under the run lock)."""
-    previous = paths.published if paths.published.is_file() else None
+    # The published file's record, not the file: a BI tool may hold the file read-write.
+    previous = current_record(paths)
+    if previous is None and paths.published.is_file():
+        raise PublishError(
+            f"the record of {paths.published} ({paths.published_record.name}) is missing or out "
+            "of date; publishing now would drop the warehouse's run history"
+        )
     write_run_meta(build_file, run, previous=previous)
-    changes = schema_diff(build_file, previous) if previous else []
+    changes = schema_diff(columns(build_file), record_columns(previous)) if previous else []
     write_build_record(
         build_file,
         run.run_id,

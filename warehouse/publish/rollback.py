@@ -17,6 +17,7 @@ from pathlib import Path
 
 from warehouse.config import DataPaths
 from warehouse.files import unreadable_tables
+from warehouse.meta.published_record import repair_record
 from warehouse.meta.read import published_run_id
 from warehouse.meta.run_log import append_record, new_run_id, run_log_path
 from warehouse.publish import exports
@@ -40,7 +41,7 @@ def choose(paths: DataPaths, to: str | None = None) -> Release:
                 return r
         names = ", ".join(r.run_id for r in kept)
         raise RollbackError(f"no release {to!r} in {paths.releases} (kept: {names})")
-    current = published_run_id(paths.published) if paths.published.is_file() else None
+    current = _published_run_id(paths)
     older = [r for r in kept if current is None or (r.run_id != current and r.run_id < current)]
     if not older:
         raise RollbackError(
@@ -60,7 +61,7 @@ def rollback(
     `verify(build_file)` returns the problems that forbid publishing (the refresh's checks);
     the file's own readability is checked here first."""
     release = choose(paths, to)
-    replaced = published_run_id(paths.published) if paths.published.is_file() else None
+    replaced = _published_run_id(paths)
     rollback_id = f"{new_run_id()}_rollback"
     build_file = paths.build_file(rollback_id)
     build_file.parent.mkdir(parents=True, exist_ok=True)
@@ -100,3 +101,10 @@ def rollback(
         },
     )
     return release, result
+
+
+def _published_run_id(paths: DataPaths) -> str | None:
+    """From the published file's record (made again if out of date): a BI tool may hold the
+    file itself read-write."""
+    record = repair_record(paths)
+    return published_run_id(record) if record is not None else None

@@ -29,9 +29,9 @@ def columns(db_file: Path, schemas: tuple[str, ...] = DIFF_SCHEMAS) -> dict[tupl
     return {(s, t, c): kind for s, t, c, kind in rows}
 
 
-def schema_diff(new: Path, old: Path, schemas: tuple[str, ...] = DIFF_SCHEMAS) -> list[dict]:
-    """Tables and columns added, removed or retyped in `new` against `old`."""
-    after, before = columns(new, schemas), columns(old, schemas)
+def schema_diff(after: dict[tuple, str], before: dict[tuple, str]) -> list[dict]:
+    """Tables and columns added, removed or retyped: `after` against `before`, both
+    {(schema, table, column): data_type} as `columns` gives them."""
     tables_after = {k[:2] for k in after}
     tables_before = {k[:2] for k in before}
     out: list[dict] = []

@@ -3,6 +3,7 @@ keeps for rollback."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from warehouse.config import DataPaths, refuse_symlink
 from warehouse.faults import fault_point
 from warehouse.files import check_storage_version, file_sha256, fsync_dir, fsync_file, wal_path
 from warehouse.meta import read as meta_read
+from warehouse.meta.published_record import current_record, write_record
 
 KEEP_RELEASES = 5
 KEEP_RELEASES_ENV = "LIMWH_KEEP_RELEASES"
@@ -107,7 +109,7 @@ def publish(
     release = None
     if published.exists():
         _settle_published(published)
-        run_id = published_run_id or meta_read.published_run_id(published)
+        run_id = published_run_id or _recorded_run_id(paths)
         release = _keep_release(published, paths, keep_releases, run_id or "unknown")
     elif wal_path(published).exists():
         wal_path(published).unlink()  # a WAL without its database belongs to nothing
@@ -115,11 +117,21 @@ def publish(
     # Hashed before the swap: after it, nothing may fail, so that an error always means
     # "published file unchanged".
     sha256, size = file_sha256(build_file), build_file.stat().st_size
+    record = paths.published_record.with_name(paths.published_record.name + ".partial")
+    write_record(build_file, record, sha256=sha256, published_name=published.name)
     fault_point("publish:before_replace")
     os.replace(build_file, published)
+    # An out-of-date record is never used (the next run writes it again): nothing may fail now.
+    with contextlib.suppress(OSError):
+        os.replace(record, paths.published_record)
     fsync_dir(published.parent)
     fault_point("publish:after_replace")
     return PublishResult(published=published, sha256=sha256, bytes=size, release=release)
+
+
+def _recorded_run_id(paths: DataPaths) -> str | None:
+    record = current_record(paths)
+    return meta_read.published_run_id(record) if record is not None else None
 
 
 def _settle_published(published: Path) -> None:

@@ -16,8 +16,9 @@ import duckdb
 
 from extract.catalog import STALE_AFTER_DAYS, load_catalog
 from warehouse.config import DataPaths
-from warehouse.files import file_sha256, storage_version, unreadable_tables
+from warehouse.files import file_sha256, unreadable_tables_of_copy
 from warehouse.meta import read as meta_read
+from warehouse.meta.published_record import readable_record
 from warehouse.meta.run_log import RUNNING, read_run_log, run_log_path
 from warehouse.publish import exports
 from warehouse.publish.lock import running_refresh
@@ -69,6 +70,7 @@ class Status:
     report_page: Path | None = None  # the nightly report (Limburg, Dutch), if written
     report_run_id: str | None = None
     damaged: list[str] = field(default_factory=list)  # tables of the published file unreadable
+    file_facts: dict[str, Any] = field(default_factory=dict)  # from the record (_file_facts)
 
     def problems(self) -> list[str]:
         out = []
@@ -171,8 +173,9 @@ class Status:
 
 
 def collect(paths: DataPaths, now: datetime | None = None, *, verify: bool = False) -> Status:
-    """What `limwh status` shows; `verify` also reads every table of the published file in
-    full (a damaged block fails its checksum), as `--check` does."""
+    """What `limwh status` shows, read from the published file's record: a BI tool may hold
+    the file itself read-write. `verify` also reads every table of the published file in full
+    (a damaged block fails its checksum), as `--check` does."""
     now = now or datetime.now(UTC)
     log = list(read_run_log(run_log_path(paths)))
     status = Status(
@@ -181,19 +184,21 @@ def collect(paths: DataPaths, now: datetime | None = None, *, verify: bool = Fal
     if not paths.published.is_file():
         return status
     if verify:
-        status.damaged = unreadable_tables(paths.published)
+        status.damaged = unreadable_tables_of_copy(paths.published)
         if status.damaged:
             return status
-    con = duckdb.connect(str(paths.published), read_only=True)
-    try:
-        status.sources = _freshness(con, now)
-        rows = _rows(con, "SELECT obs_status, count(*) FROM marts.fct_indicator_values GROUP BY 1")
-        status.status_counts = {str(k): int(v) for k, v in rows}
-    finally:
-        con.close()
-    status.schema_changes = meta_read.release_schema_changes(paths.published)
+    with readable_record(paths) as record:
+        con = duckdb.connect(str(record), read_only=True)
+        try:
+            status.sources = _freshness(con, now)
+            rows = _rows(con, "SELECT obs_status, n_values FROM facts.status_counts")
+            status.status_counts = {str(k): int(v) for k, v in rows}
+            status.file_facts = _file_facts(con)
+        finally:
+            con.close()
+        status.schema_changes = meta_read.release_schema_changes(record)
+        status.published_run_id = meta_read.published_run_id(record)
     status.exports_run_id = exports.active_run_id(paths)
-    status.published_run_id = meta_read.published_run_id(paths.published)
     status.running = running_refresh(paths)
     page = default_out_dir(paths.root, DEFAULT_REGION, "nl") / PAGE
     if page.is_file():
@@ -202,10 +207,19 @@ def collect(paths: DataPaths, now: datetime | None = None, *, verify: bool = Fal
     return status
 
 
+def _file_facts(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The record's facts on the published file: storage version, last run, marts."""
+    version = _rows(con, "SELECT storage_version FROM facts.file")
+    marts = _rows(con, "SELECT DISTINCT table_name FROM facts.mart_columns ORDER BY 1")
+    return {
+        "storage_version": version[0][0] if version else None,
+        "last_run": meta_read.last_run_of(con),
+        "marts": [r[0] for r in marts],
+    }
+
+
 def _freshness(con: duckdb.DuckDBPyConnection, now: datetime) -> list[SourceFreshness]:
-    rows = _rows(
-        con, "SELECT source_id, max(retrieved_at) FROM raw.source_files GROUP BY 1 ORDER BY 1"
-    )
+    rows = _rows(con, "SELECT source_id, retrieved_at FROM facts.source_retrievals ORDER BY 1")
     cadences = _cadences()
     out = []
     for source_id, retrieved in rows:
@@ -244,20 +258,22 @@ def _first_line(text: Any) -> str:
     return lines[0] if lines else "(no reason recorded)"
 
 
-def published_file_lines(paths: DataPaths) -> list[str]:
-    """The published file itself: where, size, sha256, storage version, the run that built
-    it, its marts and the kept releases."""
+def published_file_lines(paths: DataPaths, status: Status) -> list[str]:
+    """The published file itself: where, size, sha256 (its bytes are read, the file is not
+    opened as a database), storage version, the run that built it, its marts and the kept
+    releases; the rest from the record `collect` read."""
     published = paths.published
     stat = published.stat()
     modified = datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds")
+    facts = status.file_facts
     out = [
         f"published:  {published}",
         f"size:       {stat.st_size:,} bytes",
         f"sha256:     {file_sha256(published)}",
         f"modified:   {modified}",
-        f"storage:    {storage_version(published)} (readable by DuckDB >= 1.0)",
+        f"storage:    {facts.get('storage_version') or '?'} (readable by DuckDB >= 1.0)",
     ]
-    last = meta_read.last_run(published)
+    last = facts.get("last_run")
     if last:
         out.append(
             f"built by:   run {last['run_id']} started {last['started_at']:%Y-%m-%d %H:%M:%S} UTC "
@@ -267,25 +283,11 @@ def published_file_lines(paths: DataPaths) -> list[str]:
         out.append(f"lock file:  sha256 {last['lock_sha256'] or '-'}")
     else:
         out.append("built by:   (no meta.runs in this file)")
-    marts = mart_tables(published)
+    marts = facts.get("marts") or []
     out.append(f"marts ({len(marts)}): {', '.join(marts) if marts else '(none)'}")
     kept = list_releases(paths)
     out.append(f"releases kept ({len(kept)}): {', '.join(p.name for p in kept) or '(none)'}")
     return out
-
-
-def mart_tables(db_file: Path) -> list[str]:
-    """Tables (not views) of schema `marts` in a DuckDB file, opened read-only."""
-    con = duckdb.connect(str(db_file), read_only=True)
-    try:
-        return [r[0] for r in _rows(con, _MART_TABLES)]
-    finally:
-        con.close()
-
-
-_MART_TABLES = (
-    "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' ORDER BY table_name"
-)
 
 
 def attempt_line(attempt: dict[str, Any]) -> str:
