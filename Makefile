@@ -17,14 +17,19 @@ export GX_ANALYTICS_ENABLED := false
 install: $(STAMP)
 
 # Install exactly what requirements.lock pins (hashes checked), then the project itself.
-$(STAMP): requirements.lock compat/duckdb-1.1.lock pyproject.toml
+# The DuckDB releases BI drivers bundle (docs/bi-connections.md names them): the tests open the
+# published file with each, from $(VENV)/duckdb-<minor>.
+DUCKDB_CLIENTS := 1.0 1.1 1.2 1.3 1.4 1.5
+
+$(STAMP): requirements.lock $(DUCKDB_CLIENTS:%=compat/duckdb-%.lock) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 	@$(BIN)/uv pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
 	@$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
-	@# DuckDB 1.1, as bundled by many BI drivers: the tests open the published file with it.
-	@$(BIN)/uv pip install --quiet --python $(BIN)/python --target $(VENV)/duckdb-1.1 \
-		--require-hashes -r compat/duckdb-1.1.lock
+	@for v in $(DUCKDB_CLIENTS); do \
+		$(BIN)/uv pip install --quiet --python $(BIN)/python --target $(VENV)/duckdb-$$v \
+			--require-hashes -r compat/duckdb-$$v.lock || exit 1; \
+	done
 	@touch $(STAMP)
 
 run: install
