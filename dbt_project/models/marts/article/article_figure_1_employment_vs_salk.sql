@@ -99,6 +99,7 @@ select
     series.region_code,
     cast(row_number() over (order by series.sort_order, series.year) as integer) as row_order,
     series.year,
+    {{ period_of('series.year') }} as period,
     series.employees,
     series.employees_index,
     flemish.employees_index as reference_employees_index,

@@ -47,6 +47,7 @@ select
     regions.region_code,
     regions.region_name_nl,
     years.year,
+    {{ period_of('years.year') }} as period,
     cast(years.year - {{ first_year }} + 1 as integer) as row_order,
     job_seekers.value as job_seekers_rate_18_64,
     job_seekers.obs_status as job_seekers_rate_status,

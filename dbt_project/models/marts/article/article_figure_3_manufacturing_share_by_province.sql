@@ -36,6 +36,7 @@ select
         row_number() over (order by region_years.sort_order, region_years.year) as integer
     ) as row_order,
     region_years.year,
+    {{ period_of('region_years.year') }} as period,
     employee_shares.value as manufacturing_share_of_employees,
     gva_shares.value as manufacturing_share_of_gva,
     employee_shares.obs_status as employees_share_status,

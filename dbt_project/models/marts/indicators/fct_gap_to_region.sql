@@ -19,6 +19,7 @@ select
     indicator_values.region_code,
     indicator_values.sector_code,
     indicator_values.year,
+    {{ period_of('indicator_values.year') }} as period,
     indicator_values.value,
     reference_values.region_code as reference_region_code,
     reference_values.value as reference_value,

@@ -51,6 +51,7 @@ select
     region_code,
     sector_code,
     year,
+    {{ period_of('year') }} as period,
     source_id,
     vintage,
     value,

@@ -21,6 +21,7 @@ select
     shown.region_code,
     shown.sector_code,
     shown.year,
+    {{ period_of('shown.year') }} as period,
     shown.source_id as shown_source_id,
     shown.vintage as shown_vintage,
     shown.value as shown_value,

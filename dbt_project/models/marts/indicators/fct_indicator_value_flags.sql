@@ -15,6 +15,7 @@ affected as (
         indicator_values.region_code,
         indicator_values.sector_code,
         indicator_values.year,
+        {{ period_of('indicator_values.year') }} as period,
         indicator_values.value,
         indicator_values.obs_status,
         indicator_values.source_id,

@@ -18,6 +18,7 @@ select
     all_sources.region_code,
     all_sources.sector_code,
     all_sources.year,
+    {{ period_of('all_sources.year') }} as period,
     all_sources.value,
     all_sources.unit,
     all_sources.obs_status,

@@ -5,6 +5,7 @@ select
     unioned.region_code,
     unioned.sector_code,
     unioned.year,
+    {{ period_of('unioned.year') }} as period,
     unioned.value,
     indicators.unit,
     unioned.obs_status,
