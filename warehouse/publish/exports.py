@@ -1,4 +1,6 @@
-"""BI exports: every mart as Parquet and CSV, plus a manifest with attribution and vintage.
+"""BI exports: every mart as Parquet and CSV, plus a manifest with attribution and vintage and
+a Frictionless `datapackage.json` (each CSV column's type and description), and `article.xlsx`
+(the article's tables and figures' data as an Excel workbook).
 
 Each published run gets its own folder, data/exports.d/<run_id>/, written from the build before
 it is published. data/exports is a symlink to the published run's folder, swapped atomically
@@ -20,8 +22,10 @@ import duckdb
 from warehouse.config import DataPaths, refuse_symlink
 from warehouse.faults import fault_point
 from warehouse.files import file_sha256, fsync_dir, fsync_file, sql_path
+from warehouse.publish.article_workbook import write_article_workbook
 
 MANIFEST = "manifest.json"
+DATAPACKAGE = "datapackage.json"
 KEEP_EXTRA = 2  # export folders kept besides the published run's and the releases'
 
 
@@ -62,12 +66,22 @@ def write_exports(db_file: Path, paths: DataPaths, run_id: str) -> Path:
         for mart in marts:
             entries.append(_export_mart(con, mart, tmp))
         manifest = _manifest(con, paths.published, run_id, entries)
+        workbook = write_article_workbook(con, tmp, manifest["sources"])
+        manifest["article_workbook"] = {
+            "file": workbook.name,
+            "bytes": workbook.stat().st_size,
+            "sha256": file_sha256(workbook),
+            "note": "the article's tables and figures' data; one sheet each, with sources",
+        }
     except duckdb.Error as exc:
         raise ExportError(f"exporting the marts of {db_file}: {exc}") from exc
     finally:
         con.close()
     fault_point("exports")
     (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str), encoding="utf-8")
+    (tmp / DATAPACKAGE).write_text(
+        json.dumps(datapackage(manifest), indent=2, ensure_ascii=False), encoding="utf-8"
+    )
     for f in tmp.iterdir():
         fsync_file(f)
     if target.exists():
@@ -79,25 +93,54 @@ def write_exports(db_file: Path, paths: DataPaths, run_id: str) -> Path:
 
 def _export_mart(con: duckdb.DuckDBPyConnection, mart: str, folder: Path) -> dict[str, Any]:
     cols = con.execute(
-        "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = "
+        "SELECT column_name, data_type, comment FROM duckdb_columns() WHERE database_name = "
         "current_database() AND schema_name = 'marts' AND table_name = ? ORDER BY column_index",
         [mart],
     ).fetchall()
     rows = con.execute(f'SELECT count(*) FROM marts."{mart}"').fetchall()[0][0]
+    comment = con.execute(
+        "SELECT comment FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'marts' AND table_name = ?",
+        [mart],
+    ).fetchone()[0]
     order = ", ".join(str(i + 1) for i in range(len(cols)))
     select = f'SELECT * FROM marts."{mart}" ORDER BY {order}'
+    as_text = ", ".join(_csv_text(name, kind) for name, kind, _ in cols)
     parquet, csv = folder / f"{mart}.parquet", folder / f"{mart}.csv"
     con.execute(f"COPY ({select}) TO '{sql_path(parquet)}' (FORMAT parquet, COMPRESSION zstd)")
-    con.execute(f"COPY ({select}) TO '{sql_path(csv)}' (FORMAT csv, HEADER true)")
+    con.execute(
+        f"COPY (SELECT {as_text} FROM ({select})) TO '{sql_path(csv)}' (FORMAT csv, HEADER true)"
+    )
     return {
         "mart": mart,
+        "description": comment or "",
         "rows": rows,
-        "columns": [{"name": n, "type": t} for n, t in cols],
+        "columns": [{"name": n, "type": t, "description": c or ""} for n, t, c in cols],
         "files": {
             kind: {"file": p.name, "bytes": p.stat().st_size, "sha256": file_sha256(p)}
             for kind, p in (("parquet", parquet), ("csv", csv))
         },
     }
+
+
+# CSV is read by people and spreadsheets: a whole number without ".0", other numbers rounded
+# to CSV_DECIMALS (no exponent), timestamps in ISO 8601. Parquet keeps every value as it is.
+CSV_DECIMALS = 6
+_FLOATS = ("DOUBLE", "FLOAT", "REAL")
+
+
+def _csv_text(name: str, kind: str) -> str:
+    col = '"' + name.replace('"', '""') + '"'
+    if kind in _FLOATS or kind.startswith("DECIMAL"):
+        rounded = f"rtrim(rtrim(printf('%.{CSV_DECIMALS}f', {col}), '0'), '.')"
+        return (
+            f"CASE WHEN {col} = trunc({col}) AND abs({col}) < 1e15 "
+            f"THEN CAST(CAST({col} AS BIGINT) AS VARCHAR) "
+            f"WHEN round({col}, {CSV_DECIMALS}) = 0 THEN '0' ELSE {rounded} END AS {col}"
+        )
+    if kind.startswith("TIMESTAMP"):
+        return f"strftime({col}, '%Y-%m-%dT%H:%M:%S') AS {col}"
+    return col
 
 
 def _manifest(
@@ -137,6 +180,82 @@ def _manifest(
         ),
         "marts": entries,
     }
+
+
+# DuckDB column types as Frictionless Table Schema field types.
+_FIELD_TYPES = {
+    "VARCHAR": "string",
+    "BOOLEAN": "boolean",
+    "DATE": "date",
+    "TINYINT": "integer",
+    "SMALLINT": "integer",
+    "INTEGER": "integer",
+    "BIGINT": "integer",
+    "HUGEINT": "integer",
+    "DOUBLE": "number",
+    "FLOAT": "number",
+}
+
+
+def _field_type(kind: str) -> str:
+    if kind.startswith("DECIMAL"):
+        return "number"
+    if kind.startswith("TIMESTAMP"):
+        return "datetime"
+    return _FIELD_TYPES.get(kind, "string")
+
+
+def datapackage(manifest: dict[str, Any]) -> dict[str, Any]:
+    """A Frictionless Data Package describing the CSV exports: each column's type (so that a
+    code such as `000` stays text) and its description, the sources and their attribution."""
+    return {
+        "profile": "tabular-data-package",
+        "name": "limburg-regional-statistics",
+        "title": "Limburg regional economic statistics: the warehouse's marts",
+        "description": (
+            f"Every mart of run {manifest['run_id']} as CSV. {manifest['note']} "
+            "Whole numbers are written without decimals, other numbers rounded to "
+            f"{CSV_DECIMALS} decimals; the Parquet files beside them keep full precision."
+        ),
+        "created": manifest["exported_at"],
+        "sources": [
+            {"title": s.get("attribution") or s["source_id"], "path": s.get("url") or ""}
+            for s in _one_per_source(manifest["sources"])
+        ],
+        "resources": [
+            {
+                "name": entry["mart"],
+                "path": entry["files"]["csv"]["file"],
+                "profile": "tabular-data-resource",
+                "description": entry.get("description", ""),
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "bytes": entry["files"]["csv"]["bytes"],
+                "hash": f"sha256:{entry['files']['csv']['sha256']}",
+                "dialect": {"delimiter": ",", "header": True},
+                "schema": {
+                    "fields": [
+                        {
+                            "name": c["name"],
+                            "type": _field_type(c["type"]),
+                            "description": c.get("description", ""),
+                        }
+                        for c in entry["columns"]
+                    ],
+                    "missingValues": [""],
+                },
+            }
+            for entry in manifest["marts"]
+        ],
+    }
+
+
+def _one_per_source(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for source in sources:
+        seen.setdefault(source["source_id"], source)
+    return list(seen.values())
 
 
 def _query(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
