@@ -74,7 +74,7 @@ def figures(db: Path) -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:
         return con.execute(
-            "select * exclude (vintage) from marts.fct_indicator_values order by all"
+            "select * exclude (vintage, period) from marts.fct_indicator_values order by all"
         ).fetchall()
     finally:
         con.close()
