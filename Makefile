@@ -11,8 +11,8 @@ export DO_NOT_TRACK := 1
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: install run test lint lock snapshot snapshot-check clean serve bench browser report docs \
-	catalog-sync
+.PHONY: install run test test-bi lint lock snapshot snapshot-check clean serve bench browser report \
+	docs catalog-sync superset-bundle
 
 install: $(STAMP)
 
@@ -37,6 +37,29 @@ run: install
 
 test: install lint browser
 	$(BIN)/python -m pytest
+
+# Opt-in (not in `make test`): Apache Superset 6.1 in its own virtualenv, installed from
+# compat/superset.lock (hashes checked) when missing or older than the lock, imports the
+# dashboard bundle (tools/superset_bundle) on 127.0.0.1; the test compares each chart's data
+# with the marts. LIMWH_BI_DATA_DIR=DIR reuses a published warehouse instead of a refresh.
+SUPERSET_VENV ?= .venv-superset
+SUPERSET_STAMP := $(SUPERSET_VENV)/.installed
+
+$(SUPERSET_STAMP): compat/superset.lock $(STAMP)
+	@test -x $(SUPERSET_VENV)/bin/python || $(PYTHON) -m venv $(SUPERSET_VENV)
+	@$(BIN)/uv pip sync --quiet --python $(SUPERSET_VENV)/bin/python --require-hashes \
+		compat/superset.lock
+	@touch $(SUPERSET_STAMP)
+
+test-bi: install $(SUPERSET_STAMP)
+	LIMWH_SUPERSET_VENV="$(abspath $(SUPERSET_VENV))" $(BIN)/python -m pytest -m bi tests/bi -rP
+
+# The Superset dashboard for the published warehouse: $(SUPERSET_BUNDLE), to import in Superset
+# (README, "Superset dashboard"). REGION and REPORT_LANG as for `make report`.
+SUPERSET_BUNDLE ?= $(or $(LIMWH_DATA_DIR),data)/superset-dashboard.zip
+superset-bundle: install
+	$(BIN)/python -m tools.superset_bundle --db "$(or $(LIMWH_DATA_DIR),data)/warehouse.duckdb" \
+		--out $(SUPERSET_BUNDLE) --region $(REGION) --lang $(REPORT_LANG)
 
 # Headless Chromium for the report's browser test: Debian's package, installed when missing
 # (apt-get as root, or through sudo). Playwright drives it; it never downloads a browser.
