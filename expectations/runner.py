@@ -11,6 +11,7 @@ from expectations.bounds import (
     check_rates_within_bounds,
     check_starters_within_stock,
 )
+from expectations.claims import check_article_claims
 from expectations.completeness import check_series_complete
 from expectations.domain import check_levels_growth_within_bounds, check_values_in_domain
 from expectations.golden import (
@@ -47,6 +48,7 @@ CHECKS: dict[str, Check] = {
     "golden_figure_2": check_golden_figure_2,
     "indicator_values_in_domain": check_values_in_domain,
     "level_growth_within_bounds": check_levels_growth_within_bounds,
+    "article_claims_hold": check_article_claims,
 }
 
 
@@ -86,6 +88,9 @@ def _run_one(name: str, check: Check, reader: BuildReader, validator: GxValidato
 
 # The domain checks of every indicator, over every source and vintage.
 DOMAIN_CHECKS = ("indicator_values_in_domain", "level_growth_within_bounds")
+
+# The article's statements in words: they need every article mart.
+CLAIM_CHECKS = ("article_claims_hold",)
 
 # The checks of the enterprise and labour-market indicators (Statbel, RSZ, VDAB, Eurostat).
 ENTERPRISE_AND_LABOUR_CHECKS = (
