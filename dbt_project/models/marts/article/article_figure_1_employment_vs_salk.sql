@@ -112,7 +112,13 @@ select
     series.employees_status,
     series.employees_index_status,
     flemish.employees_index_status as reference_employees_index_status,
-    scenario.scenario_status as salk_scenario_status
+    scenario.scenario_status as salk_scenario_status,
+    case
+        when series.employees is not null and scenario.scenario_employees is not null
+            then {{ weakest_obs_status_of([
+                'series.employees_status', 'scenario.scenario_status'
+            ]) }}
+    end as employees_vs_salk_scenario_status
 from series
 left join series as flemish
     on

@@ -56,7 +56,9 @@ select
     employment.obs_status as employment_rate_status,
     employment.source_id as employment_rate_source_id,
     flemish_job_seekers.value as flemish_job_seekers_rate_18_64,
-    flemish_employment.value as flemish_employment_rate_20_64
+    flemish_job_seekers.obs_status as flemish_job_seekers_rate_status,
+    flemish_employment.value as flemish_employment_rate_20_64,
+    flemish_employment.obs_status as flemish_employment_rate_status
 from regions
 cross join years
 left join job_seekers

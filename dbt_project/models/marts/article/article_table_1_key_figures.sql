@@ -148,6 +148,7 @@ select
     table_cells.value_base_status,
     table_cells.value_end_status,
     table_cells.change_status,
+    flemish.value_base_status as reference_value_base_status,
     flemish.value_end_status as reference_value_end_status,
     flemish.change_status as reference_change_status,
     gaps.gap_base_status,

@@ -33,6 +33,9 @@ select
     other.value - shown.value as diff_abs,
     case when shown.value <> 0 then 100 * (other.value / shown.value - 1) end as diff_pct,
     other.value <> shown.value as differs,
+    -- Both sides modelled: not two publishers' figures but the same model twice (the embedded
+    -- snapshot's current Eurostat GDP is the NBB model rounded), so no independent comparison.
+    shown.obs_status = 'modelled' and other.obs_status = 'modelled' as both_modelled,
     shown.unit,
     {{ weakest_obs_status_of(['shown.obs_status', 'other.obs_status']) }} as obs_status
 from shown
