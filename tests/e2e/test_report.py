@@ -124,6 +124,15 @@ def test_every_modelled_value_is_marked(published: Path) -> None:
     assert 'id="status-banner"' in html and "gemodelleerd (M)" in html
 
 
+def test_figure_2_credits_the_labour_force_survey(published: Path) -> None:
+    """The article credits Statbel's Labour Force Survey for the employment rate, whichever
+    publisher served the figures (Eurostat here)."""
+    page = published.parent / "report" / "BE22_nl" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert "Source: Eurostat (werkzaamheidsgraad: Enqu" in html
+    assert "arbeidskrachten, Statbel)" in html
+
+
 def test_sources_and_vintages_are_listed(published: Path) -> None:
     page = published.parent / "report" / "BE22_nl" / "index.html"
     sources = parse(page)["sources"]

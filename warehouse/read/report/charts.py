@@ -115,7 +115,10 @@ def figure_2(data: ReportData, lang: str) -> Spec:
             if r[k]
         }
     )
-    sources = _attribution(data, source_ids)
+    # The employment rate comes from Statbel's Labour Force Survey, as the article says,
+    # whichever publisher served it.
+    lfs = {s: text(lang, "fig2_lfs_note") for s in source_ids if s.endswith("_employment_rate")}
+    sources = _attribution(data, source_ids, notes=lfs)
     return _figure(2, lang, text(lang, "fig2_title"), panels, job_seekers + employment, sources)
 
 
@@ -253,10 +256,18 @@ def _figure(n: int, lang: str, title: str, panels: list, points: list[dict], sou
     return chart.to_dict()
 
 
-def _attribution(data: ReportData, source_ids: list[str]) -> str:
+def _attribution(
+    data: ReportData, source_ids: list[str], notes: dict[str, str] | None = None
+) -> str:
+    """The sources' attributions, each once; `notes` adds a word on a source's figures."""
     seen: list[str] = []
     for source_id in source_ids:
         for v in data.vintages:
-            if v["source_id"] == source_id and v["attribution"] not in seen:
-                seen.append(v["attribution"])
+            if v["source_id"] != source_id:
+                continue
+            line = v["attribution"]
+            if notes and source_id in notes:
+                line = f"{line} ({notes[source_id]})"
+            if line not in seen:
+                seen.append(line)
     return "; ".join(seen)
