@@ -150,6 +150,7 @@ def report_task(published: str, data_dir: str) -> str:
     out = default_out_dir(Path(data_dir), DEFAULT_REGION, "nl")
     result = write_report(Path(published), out, region_code=DEFAULT_REGION, lang="nl")
     print(f"  report: {result.page} (+ {len(result.pngs)} PNG figures)")
+    print(f"  report values: {result.status_line()}")
     return str(result.page)
 
 

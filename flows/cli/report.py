@@ -59,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(exc), code) from exc
     print(f"report: {region} against the Flemish Region ({args.lang}) from {paths.published}")
     print(f"  page:  {result.page} ({result.page.stat().st_size:,} bytes, works offline)")
+    print(f"  values: {result.status_line()}")
     for png in result.pngs:
         print(f"  image: {png}")
     return 0

@@ -124,6 +124,37 @@ def test_every_modelled_value_is_marked(published: Path) -> None:
     assert 'id="status-banner"' in html and "gemodelleerd (M)" in html
 
 
+def test_the_refresh_says_how_many_report_values_are_real(
+    published: Path, good_run: Refresh
+) -> None:
+    """`make run` prints how many of the Limburg report's values are real and how many
+    modelled: the tables' cells and the figures' points, each counted once."""
+    import re
+
+    from warehouse.read.report.charts import figure_specs
+    from warehouse.read.report.data import read_report_data
+
+    line = re.search(
+        r"report values: (\d+) real \((.*?)\), (\d+) modelled, of (\d+) values", good_run.stdout
+    )
+    assert line, good_run.stdout
+    real, detail, modelled, total = line.groups()
+    assert int(real) + int(modelled) == int(total)
+    assert int(real) == sum(int(n) for n in re.findall(r"(\d+) \w+", detail))
+    page = (published.parent / "report" / "BE22_nl" / "index.html").read_text(encoding="utf-8")
+    cells = len(re.findall(r'data-status="\w+"', page))
+    specs = figure_specs(read_report_data(published, "BE22"), "nl")
+    points = sum(
+        1
+        for spec in specs.values()
+        for rows in spec["datasets"].values()
+        for row in rows
+        if row.get("value") is not None
+    )
+    assert int(total) == cells + points
+    assert int(modelled) > 0  # the embedded snapshot models the NBB series
+
+
 def test_figure_2_credits_the_labour_force_survey(published: Path) -> None:
     """The article credits Statbel's Labour Force Survey for the employment rate, whichever
     publisher served the figures (Eurostat here)."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from warehouse.read.report.data import ReportDataError, read_report_data
@@ -33,6 +33,17 @@ class ReportResult:
     pngs: tuple[Path, ...]
     region_code: str
     lang: str
+    status_counts: dict[str, int] = field(default_factory=dict)  # the values shown, by status
+
+    def status_line(self) -> str:
+        """'24 real (11 official, 13 derived), 542 modelled, of 566 values'."""
+        real = {k: v for k, v in self.status_counts.items() if k != "modelled" and v}
+        parts = ", ".join(f"{v} {k}" for k, v in sorted(real.items()))
+        total = sum(self.status_counts.values())
+        return (
+            f"{sum(real.values())} real ({parts or 'none'}), "
+            f"{self.status_counts.get('modelled', 0)} modelled, of {total} values"
+        )
 
 
 # Every report folder holds this file, to say what wrote it. A folder that holds anything but
@@ -112,7 +123,22 @@ def write_report(
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return ReportResult(out_dir, out_dir / PAGE, tuple(pngs), region_code, lang)
+    counts = shown_statuses(page, specs)
+    return ReportResult(out_dir, out_dir / PAGE, tuple(pngs), region_code, lang, counts)
+
+
+def shown_statuses(page: str, specs: dict[str, dict]) -> dict[str, int]:
+    """How many values the report shows, by status: the tables' cells and the figures'
+    points."""
+    import re
+    from collections import Counter
+
+    counts = Counter(re.findall(r'data-status="(\w+)"', page))
+    for spec in specs.values():
+        for rows in (spec.get("datasets") or {}).values():
+            shown = [r for r in rows if r.get("value") is not None]
+            counts.update(r["status_code"] for r in shown if r.get("status_code"))
+    return dict(counts)
 
 
 def report_run_id(page: Path) -> str | None:
