@@ -17,6 +17,7 @@ from expectations.known_exceptions import (
     flagged,
     load_breaks,
     load_growth_exceptions,
+    with_growth_bounds,
 )
 from expectations.reader import MARTS, BuildReader, indicator_values
 from expectations.report import CheckResult
@@ -57,17 +58,7 @@ def growth_frame(reader: BuildReader, exceptions: pd.DataFrame) -> pd.DataFrame:
         order by region_code, sector_code, year
     """
     growth = reader.df(sql, [INDICATOR, list(GROWTH_CHECKED_SECTORS), INDICATOR])
-    growth["year"] = growth["year"].astype("Int64")
-    for column in ("indicator_id", "region_code", "sector_code"):
-        growth[column] = growth[column].astype("string")
-    merged = growth.merge(exceptions, on=EXCEPTION_KEY, how="left")
-    merged["min_growth_pct"] = merged["min_growth_pct"].fillna(DEFAULT_MIN_GROWTH_PCT)
-    merged["max_growth_pct"] = merged["max_growth_pct"].fillna(DEFAULT_MAX_GROWTH_PCT)
-    merged = merged.rename(columns={"reason": "exception_reason"})
-    # GX compares plain floats; nullable extension types would come back as NA objects.
-    for column in ("prev_value", "value", "growth_pct", "min_growth_pct", "max_growth_pct"):
-        merged[column] = merged[column].astype("float64")
-    return merged
+    return with_growth_bounds(growth, exceptions, (DEFAULT_MIN_GROWTH_PCT, DEFAULT_MAX_GROWTH_PCT))
 
 
 def check_growth_within_bounds(

@@ -15,7 +15,11 @@ from typing import Any
 import great_expectations.expectations as gxe
 import pandas as pd
 
-from expectations.known_exceptions import EXCEPTION_KEY, EXCEPTIONS_CSV, load_growth_exceptions
+from expectations.known_exceptions import (
+    EXCEPTIONS_CSV,
+    load_growth_exceptions,
+    with_growth_bounds,
+)
 from expectations.reader import MARTS, BuildReader
 from expectations.report import CheckResult
 from expectations.validation import GxValidator, Rule, fmt, growth_bound_rules
@@ -127,17 +131,7 @@ def growth_frame(reader: BuildReader, exceptions: pd.DataFrame) -> pd.DataFrame:
         order by all
     """
     df = reader.df(sql, [list(LEVEL_GROWTH_BOUNDS), list(LEVEL_SECTORS)])
-    df["year"] = df["year"].astype("Int64")
-    for column in ("indicator_id", "region_code", "sector_code"):
-        df[column] = df[column].astype("string")
-    merged = df.merge(exceptions, on=EXCEPTION_KEY, how="left")
-    defaults = merged["indicator_id"].map(LEVEL_GROWTH_BOUNDS)
-    merged["min_growth_pct"] = merged["min_growth_pct"].fillna(defaults.map(lambda b: b[0]))
-    merged["max_growth_pct"] = merged["max_growth_pct"].fillna(defaults.map(lambda b: b[1]))
-    merged = merged.rename(columns={"reason": "exception_reason"})
-    for column in ("prev_value", "value", "growth_pct", "min_growth_pct", "max_growth_pct"):
-        merged[column] = merged[column].astype("float64")
-    return merged
+    return with_growth_bounds(df, exceptions, LEVEL_GROWTH_BOUNDS)
 
 
 def check_levels_growth_within_bounds(

@@ -4,6 +4,7 @@ and gaps."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -51,6 +52,32 @@ def load_growth_exceptions(
         keys = sorted({tuple(map(str, key)) for key in duplicated[EXCEPTION_KEY].to_numpy()})
         raise ValueError(f"{EXCEPTIONS_SEED} repeats keys {keys}")
     return frame, origin
+
+
+def with_growth_bounds(
+    growth: pd.DataFrame,
+    exceptions: pd.DataFrame,
+    bounds: tuple[float, float] | Mapping[str, tuple[float, float]],
+) -> pd.DataFrame:
+    """Year-on-year growth rows with their bounds: a seeded exception's where one applies
+    (its reason in exception_reason), else `bounds`, one pair or one per indicator_id."""
+    growth = growth.copy()
+    growth["year"] = growth["year"].astype("Int64")
+    for column in ("indicator_id", "region_code", "sector_code"):
+        growth[column] = growth[column].astype("string")
+    merged = growth.merge(exceptions, on=EXCEPTION_KEY, how="left")
+    if isinstance(bounds, tuple):
+        lower, upper = bounds
+    else:
+        pairs = merged["indicator_id"].map(bounds)
+        lower, upper = pairs.map(lambda b: b[0]), pairs.map(lambda b: b[1])
+    merged["min_growth_pct"] = merged["min_growth_pct"].fillna(lower)
+    merged["max_growth_pct"] = merged["max_growth_pct"].fillna(upper)
+    merged = merged.rename(columns={"reason": "exception_reason"})
+    # GX compares plain floats; nullable extension types would come back as NA objects.
+    for column in ("prev_value", "value", "growth_pct", "min_growth_pct", "max_growth_pct"):
+        merged[column] = merged[column].astype("float64")
+    return merged
 
 
 def load_breaks(reader: BuildReader, csv_path: Path = BREAKS_CSV) -> tuple[pd.DataFrame, str]:
