@@ -48,21 +48,10 @@ municipalities as (
         and vdab.published_rate_fraction > 0
 ),
 
+-- Each municipality counts towards its province and towards the Flemish Region.
 municipal_areas as (
     select
-        province_region_code as region_code,
-        year,
-        job_seekers_without_work,
-        labour_force,
-        obs_status,
-        source_id,
-        vintage,
-        retrieved_at,
-        file_sha256
-    from municipalities
-    union all
-    select
-        '{{ var("reference_region_code") }}' as region_code,
+        unnest([province_region_code, '{{ var("reference_region_code") }}']) as region_code,
         year,
         job_seekers_without_work,
         labour_force,
