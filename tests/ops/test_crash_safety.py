@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.duckdb_clients import client_dir
 from tests.ops.conftest import describe, kill_group, limwh_cmd, run_limwh, wait_for_file
 from warehouse.config import DataPaths
 from warehouse.faults import PAUSE_AT_ENV, POINTS, READY_FILE_ENV
@@ -196,12 +197,11 @@ def test_noop_refresh_rebuilds_nothing_and_status_says_so(ops_env: dict, data: P
     assert "modelled" in status.stdout
 
 
-DUCKDB_1_1 = Path(sys.executable).parents[1] / "duckdb-1.1"
-
-
-@pytest.mark.skipif(not DUCKDB_1_1.is_dir(), reason="make install puts DuckDB 1.1 beside the venv")
 def test_duckdb_1_1_reads_every_exported_mart(data: Path, tmp_path: Path) -> None:
     """A BI tool's bundled DuckDB 1.x reads the Parquet exports, from any working directory."""
+    duckdb_1_1 = client_dir("1.1")
+    if not duckdb_1_1.is_dir():
+        pytest.fail(f"DuckDB 1.1 is not installed at {duckdb_1_1}: run `make install`")
     manifest = json.loads((data / "exports" / "manifest.json").read_text())
     script = textwrap.dedent(
         """
@@ -217,7 +217,7 @@ def test_duckdb_1_1_reads_every_exported_mart(data: Path, tmp_path: Path) -> Non
         [sys.executable, "-c", script, str(data / "exports"), json.dumps(marts)],
         capture_output=True,
         text=True,
-        env={"PYTHONPATH": str(DUCKDB_1_1), "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": str(duckdb_1_1), "PATH": "/usr/bin:/bin"},
         cwd=tmp_path,
         timeout=120,
     )
