@@ -2,7 +2,9 @@
 negative, rates within 0-100, no year before 1995 or after the year of the build; and every
 level series (TOTAL and manufacturing, every region) moving year on year within bounds, except
 where a growth-exceptions seed row says why. Checked over every source and vintage
-(`fct_indicator_values_all_sources`), so a wrong value cannot hide in a non-preferred source.
+(`fct_indicator_values_all_sources`), so a wrong value cannot hide in a non-preferred source,
+and over the published facts themselves (`fct_indicator_values`), so a value that strays
+from its source on the way is caught too.
 
 Employees have their own growth check (`employees_growth_within_bounds`)."""
 
@@ -47,15 +49,23 @@ LEVEL_GROWTH_BOUNDS = {
 }
 LEVEL_SECTORS = ("TOTAL", "C")
 ALL_SOURCES = "fct_indicator_values_all_sources"
+PUBLISHED = "fct_indicator_values"
+_KEY = "indicator_id, region_code, sector_code, year, value, source_id, vintage"
 
 
 def _values(reader: BuildReader) -> pd.DataFrame:
-    facts = reader.table(ALL_SOURCES, MARTS)
+    every_source = reader.table(ALL_SOURCES, MARTS)
+    published = reader.table(PUBLISHED, MARTS)
     indicators = reader.table("dim_indicator", MARTS)
+    # union, not union all: a published value equal to its source's is checked once.
     df = reader.df(
         f"""select f.indicator_id, f.region_code, f.sector_code, f.year, f.value,
                    f.source_id, cast(f.vintage as varchar) as vintage, i.unit
-            from {facts} as f
+            from (
+                select {_KEY} from {every_source}
+                union
+                select {_KEY} from {published}
+            ) as f
             join {indicators} as i on f.indicator_id = i.indicator_id
             order by all"""
     )

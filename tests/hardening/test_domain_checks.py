@@ -47,6 +47,7 @@ def _build(tmp_path: Path, values: pd.DataFrame) -> Path:
         con.execute("create schema marts")
         con.register("v", values)
         con.execute("create table marts.fct_indicator_values_all_sources as select * from v")
+        con.execute("create table marts.fct_indicator_values as select * from v")
         units = pd.DataFrame(
             [(k, u, kind) for k, (u, kind) in UNITS.items()],
             columns=["indicator_id", "unit", "indicator_kind"],
@@ -65,6 +66,21 @@ def _failing(path: Path) -> dict[str, str]:
 
 def test_a_consistent_build_passes(tmp_path: Path) -> None:
     assert _failing(_build(tmp_path, _good())) == {}
+
+
+def test_a_published_value_that_strays_from_its_source_fails(tmp_path: Path) -> None:
+    """Broken in the published facts only, the sources intact: still caught."""
+    path = _build(tmp_path, _good())
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(
+            "update marts.fct_indicator_values set value = -5 where indicator_id = 'population' "
+            "and region_code = 'BE22' and year = 2010"
+        )
+    finally:
+        con.close()
+    details = _failing(path)["indicator_values_in_domain"]
+    assert "population BE22 TOTAL 2010" in details
 
 
 def test_a_negative_population_fails_naming_indicator_region_and_year(tmp_path: Path) -> None:
