@@ -10,7 +10,6 @@ from typing import Any
 import duckdb
 
 __all__ = [
-    "last_run",
     "last_run_of",
     "loaded_source_versions",
     "published_inputs",
@@ -64,20 +63,9 @@ def published_inputs(db_file: Path, run_id: str | None) -> dict[str, Any] | None
     }
 
 
-def last_run(db_file: Path) -> dict[str, Any] | None:
-    """The newest row of a file's meta.runs: run id, start, duration, git sha, stage times."""
-    try:
-        con = duckdb.connect(str(db_file), read_only=True)
-    except duckdb.Error:
-        return None
-    try:
-        return last_run_of(con)
-    finally:
-        con.close()
-
-
 def last_run_of(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
-    """last_run, on a connection already open on the file."""
+    """The newest row of a file's meta.runs (run id, start, duration, git sha, stage times),
+    on a connection already open on the file."""
     rows = _dicts(
         con,
         "SELECT run_id, started_at, seconds_total, git_sha, lock_sha256, stage_seconds "
