@@ -14,6 +14,7 @@ from expectations.bounds import (
 from expectations.claims import check_article_claims
 from expectations.completeness import check_series_complete
 from expectations.domain import check_levels_growth_within_bounds, check_values_in_domain
+from expectations.employment_bounds import check_employees_within_employment
 from expectations.golden import (
     check_golden_enterprises_and_labour_market,
     check_golden_figure_2,
@@ -49,6 +50,7 @@ CHECKS: dict[str, Check] = {
     "indicator_values_in_domain": check_values_in_domain,
     "level_growth_within_bounds": check_levels_growth_within_bounds,
     "article_claims_hold": check_article_claims,
+    "employees_within_employment": check_employees_within_employment,
 }
 
 
@@ -91,6 +93,9 @@ DOMAIN_CHECKS = ("indicator_values_in_domain", "level_growth_within_bounds")
 
 # The article's statements in words: they need every article mart.
 CLAIM_CHECKS = ("article_claims_hold",)
+
+# The modelled employees against Eurostat's real employment, group by group.
+REAL_EMPLOYMENT_CHECKS = ("employees_within_employment",)
 
 # The checks of the enterprise and labour-market indicators (Statbel, RSZ, VDAB, Eurostat).
 ENTERPRISE_AND_LABOUR_CHECKS = (

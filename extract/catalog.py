@@ -35,6 +35,8 @@ INDICATORS = (
     "gross_value_added",
     "gva_per_hour",
     "gdp_per_inhabitant",
+    "employment",
+    "self_employed",
     "vat_enterprises",
     "vat_starters",
     "establishments_with_staff",

@@ -29,6 +29,7 @@ EXPECTED_IDS = {
     "statbel_lfs_employment_rate",
     "eurostat_employment_rate",
     "eurostat_gdp_per_inhabitant",
+    "eurostat_employment_by_industry",
     "rsz_establishments",
     "vdab_job_seekers",
 }

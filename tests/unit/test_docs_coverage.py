@@ -99,7 +99,7 @@ def test_sources_carry_the_catalogs_publisher_and_licence(manifest):
     assert source_catalog_mismatches(manifest, datasets) == []
     raw_tables = {d["raw_table"] for d in datasets}
     with_meta = [s for s in manifest["sources"].values() if s["name"] in raw_tables]
-    assert len(with_meta) == 7, [s["name"] for s in with_meta]
+    assert len(with_meta) == 8, [s["name"] for s in with_meta]
     rsz = next(s for s in with_meta if s["name"] == "rsz_establishments")
     assert rsz["meta"]["licence"].endswith("processed figures as own processing")
 

@@ -292,12 +292,13 @@ def _regional_accounts_checks_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """These builds hold NBB data only: the enterprise and labour-market checks have their own
     builds (tests/unit/test_expectations_enterprise_and_labour.py), the domain checks theirs
     (tests/hardening/test_domain_checks.py), the article's claims the published snapshot build
-    (tests/e2e/test_article_claims.py)."""
+    (tests/e2e/test_article_claims.py), the bound by real employment its own
+    (tests/unit/test_employment_bounds.py)."""
     from expectations import runner
-    from expectations.runner import CLAIM_CHECKS, DOMAIN_CHECKS
+    from expectations.runner import CLAIM_CHECKS, DOMAIN_CHECKS, REAL_EMPLOYMENT_CHECKS
     from expectations.runner import ENTERPRISE_AND_LABOUR_CHECKS as CHECK_NAMES
 
-    others = {*CHECK_NAMES, *DOMAIN_CHECKS, *CLAIM_CHECKS}
+    others = {*CHECK_NAMES, *DOMAIN_CHECKS, *CLAIM_CHECKS, *REAL_EMPLOYMENT_CHECKS}
     kept = {name: check for name, check in runner.CHECKS.items() if name not in others}
     monkeypatch.setattr(runner, "CHECKS", kept)
 

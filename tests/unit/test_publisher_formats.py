@@ -75,14 +75,18 @@ def test_json_stat_reads_the_snapshot_with_real_and_modelled_cells() -> None:
     (entry,) = snap.entries("eurostat_employment_rate")
     parsed = parse_json_stat(snap.read_bytes(entry), source_id=entry.source_id, filename=entry.path)
     cells = {(r["geo"], r["time_period"]): r["obs_value"] for r in parsed.records()}
+    flags = {(r["geo"], r["time_period"]): r["obs_status"] for r in parsed.records()}
     assert cells[("BE22", "2014")] == 69.1 and cells[("BE2", "2023")] == 76.8
     modelled = {
         (r["geo"], r["time_period"])
         for r, key in zip(parsed.records(), parsed.series_keys, strict=True)
         if entry.is_modelled(key)
     }
-    assert ("BE22", "2014") not in modelled and ("BE24", "2020") not in modelled
-    assert {("BE2", "2023"), ("BE25", "2013"), ("BE24", "2021")} <= modelled
+    # every province is Eurostat's; only the Flemish Region (NUTS 1, not in the file) is modelled
+    assert {geo for geo, _ in modelled} == {"BE2"}
+    # Eurostat's own flag travels with the published value: estimated, not modelled
+    assert flags[("BE24", "2021")] == "e" and ("BE24", "2021") not in modelled
+    assert flags[("BE24", "2020")] is None
 
 
 def test_json_stat_rejects_an_html_page() -> None:
@@ -162,8 +166,18 @@ def test_snapshot_files_exist_for_every_new_format() -> None:
 
 def test_real_figures_are_not_flagged_modelled() -> None:
     snap = load_manifest()
-    for source in ("statbel_vat_enterprises", "statbel_vat_starters"):
+    for source in (
+        "statbel_vat_enterprises",
+        "statbel_vat_starters",
+        "eurostat_gdp_per_inhabitant",
+        "eurostat_employment_by_industry",
+    ):
         assert all(e.modelled_series == () for e in snap.entries(source)), source
-    for source in ("rsz_establishments", "vdab_job_seekers"):
-        assert all(e.modelled_series == ("*",) for e in snap.entries(source)), source
+    assert all(e.modelled_series == ("*",) for e in snap.entries("rsz_establishments"))
+    # VDAB: the real municipal export (2014-2024) and a modelled Arvastat export before it
+    vdab = {e.path: e.modelled_series for e in snap.entries("vdab_job_seekers")}
+    assert vdab == {
+        "vdab/provincies_in_cijfers_werkloosheid_gemeenten.xlsx": (),
+        "vdab/arvastat_werkzoekendengraad_18_64.xlsx": ("*",),
+    }
     assert Path(SNAPSHOT_DIR / "statbel" / "TF_VAT_NACE_EMPL_2022.zip").exists() is False

@@ -72,12 +72,28 @@ def test_arvastat_more_job_seekers_than_labour_force_is_refused() -> None:
     assert "500 job seekers in a labour force of 400" in _error(data).problem
 
 
-def test_the_embedded_arvastat_export_reads() -> None:
+def _embedded(layout: str) -> list[dict]:
     snapshot = load_manifest()
-    (entry,) = snapshot.entries("vdab_job_seekers")
-    rows = _records(snapshot.read_bytes(entry), entry.published_name)
-    assert {r["year"] for r in rows} == set(range(2012, 2025))
+    entries = [e for e in snapshot.entries("vdab_job_seekers") if layout in e.path]
+    (entry,) = entries
+    return _records(snapshot.read_bytes(entry), entry.published_name)
+
+
+def test_the_embedded_arvastat_export_reads() -> None:
+    rows = _embedded("arvastat")
+    assert {r["year"] for r in rows} == {2012, 2013}  # modelled: before the real figures
     assert {r["nis_code"] for r in rows} == {"02000", "10000", "20001", "30000", "40000", "70000"}
+
+
+def test_the_embedded_provincies_in_cijfers_export_reads() -> None:
+    rows = _embedded("provincies_in_cijfers")
+    assert {r["year"] for r in rows} == set(range(2014, 2025))
+    assert {r["layout"] for r in rows} == {"pic"}
+    by_key = {(r["region_name"], r["year"]): r for r in rows}
+    # VDAB's figures as published (tools/snapshot_generator/facts)
+    aalst = by_key[("Aalst", 2014)]
+    assert (aalst["job_seekers_without_work"], aalst["job_seekers_rate"]) == (3749, 0.096)
+    assert by_key[("Buiten Vlaanderen en Brussel", 2014)]["special_value"] == "-"
 
 
 # --- Provincies in Cijfers ------------------------------------------------------------------

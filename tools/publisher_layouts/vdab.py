@@ -48,17 +48,21 @@ def pic_bytes(
     rows: Mapping[str, tuple[Sequence[object], Sequence[object]]],
     *,
     rate_label: str = PIC_RATE,
+    with_other_indicator: bool = True,
 ) -> bytes:
     """A Provincies in Cijfers export: the title, indicator labels above the last column of
     each run of years, the years (as text), one row per municipality: rows maps a name to
-    (rate per year as a fraction, WZW per year), special values as text ("-", "x")."""
+    (rate per year as a fraction, WZW per year), special values as text ("-", "x"). An export
+    holds the indicators a user ticked: with_other_indicator puts a third one (a copy of the
+    rate under another label) between the two the warehouse reads."""
     width = len(years)
+    indicators = (rate_label, PIC_OTHER, PIC_COUNT) if with_other_indicator else (rate_label, PIC_COUNT)
     labels: list[object] = [""]
-    for label in (rate_label, PIC_OTHER, PIC_COUNT):
+    for label in indicators:
         labels += [label] if width == 1 else ["", *[None] * (width - 2), label]
-    year_row = ["", *[str(y) for y in years] * 3]
+    year_row = ["", *[str(y) for y in years] * len(indicators)]
     out: list[list[object]] = [["Werkloosheid - gemeenten"], labels, year_row]
     for name, (rates, counts) in rows.items():
-        out.append([name, *rates, *rates, *counts])
+        out.append([name, *rates, *(rates if with_other_indicator else []), *counts])
     out += [[], *PIC_LEGEND]
     return workbook_bytes({"Werkloosheid gemeenten": out})

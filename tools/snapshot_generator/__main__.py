@@ -10,7 +10,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from tools.snapshot_generator.eurostat import eurostat_employment_rate, eurostat_gdp_per_inhabitant
+from tools.snapshot_generator.eurostat import (
+    eurostat_employment_by_industry,
+    eurostat_employment_rate,
+    eurostat_gdp_per_inhabitant,
+)
 from tools.snapshot_generator.nbb import nbb_regional_accounts
 from tools.snapshot_generator.outputs import Calibration, Output, manifest_text, write_outputs
 from tools.snapshot_generator.paths import SNAPSHOT_DIR
@@ -26,6 +30,7 @@ GENERATORS: list[Callable[[Calibration], list[Output]]] = [
     vdab_job_seekers,
     eurostat_employment_rate,
     eurostat_gdp_per_inhabitant,
+    eurostat_employment_by_industry,
 ]
 
 

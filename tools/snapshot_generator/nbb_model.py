@@ -9,6 +9,7 @@ import sys
 import numpy as np
 from scipy.optimize import least_squares
 
+from tools.snapshot_generator import real_employment
 from tools.snapshot_generator.calibration import REGIONS, Dataset, SumsDataset, Target, sum_matrix
 from tools.snapshot_generator.nbb_priors import (
     NA,
@@ -17,10 +18,10 @@ from tools.snapshot_generator.nbb_priors import (
     hours_per_employee,
     implied_hours_targets,
     noise,
-    prior_path,
     productivity_priors,
     target_value,
 )
+from tools.snapshot_generator.outputs import read_facts
 from tools.snapshot_generator.structure import (
     A38_PARENTS,
     ATOM_IDS,
@@ -145,24 +146,33 @@ def round_preserving_sum(values: np.ndarray, total: float, decimals: int) -> np.
     return floor / scale
 
 
-PROVINCE_WEIGHTS = {"210": 0.34, "230": 0.26, "240": 0.19, "250": 0.21}
-
-
 def province_weights(atom: str, leaf: str, kind: str) -> np.ndarray:
+    """[year, province] shares of the other four provinces in the rest of the Flemish Region:
+    each province's real employment (EMP) in the leaf's NACE group, so that every province
+    keeps its own level and trend of each branch (held after the last real year), with a
+    small fixed leaf-level spread."""
+    group = real_employment.LEAF_GROUP[leaf]
     raw = np.array(
         [
-            PROVINCE_WEIGHTS[p] * (1 + noise(kind, atom, leaf, p, scale=0.25))
+            real_employment.path(real_employment.NUTS_GEO[p], group)
+            * (1 + noise(kind, atom, leaf, p, scale=0.04))
             for p in OTHER_PROVINCES
         ]
-    )
-    return raw / raw.sum()
+    ).T
+    return raw / raw.sum(axis=1, keepdims=True)
 
 
-def leaf_split(atom: str, region: str, kind: str) -> dict[str, float]:
-    weights = {
-        leaf: w * (1 + noise(kind, region, atom, leaf, scale=0.2))
-        for leaf, w in ATOMS[atom].items()
-    }
+def leaf_split(atom: str, region: str, kind: str) -> dict[str, np.ndarray]:
+    """Each leaf's share of its atom, per year. Where an atom's leaves lie in several NACE
+    groups, each leaf's weight moves with the region's real employment (EMP) in its group,
+    against the Flemish Region's in 2013, so the region keeps its own mix and its trends."""
+    i13 = YEARS.index(2013)
+    weights = {}
+    for leaf, w in ATOMS[atom].items():
+        base = w * (1 + noise(kind, region, atom, leaf, scale=0.2))
+        group = real_employment.LEAF_GROUP[leaf]
+        emp = real_employment.path(region, group)
+        weights[leaf] = base * emp / real_employment.path("BE2", group)[i13]
     total = sum(weights.values())
     return {leaf: w / total for leaf, w in weights.items()}
 
@@ -253,7 +263,7 @@ def regional_leaves(
             for r, region in enumerate(REGIONS):
                 split = leaf_split(atom, region, kind)
                 for y in range(NY):
-                    parts = np.array(list(split.values())) * values[r, a, y]
+                    parts = np.array([share[y] for share in split.values()]) * values[r, a, y]
                     rounded = round_preserving_sum(parts, values[r, a, y], decimals)
                     for leaf, v in zip(split, rounded, strict=True):
                         put(region_nuts[region], kind, leaf, y, v)
@@ -265,7 +275,7 @@ def regional_leaves(
                     rest = series[("200", kind, leaf)][y] - series[("220", kind, leaf)][y]
                     if rest <= 0:
                         raise ValueError(f"{kind} {leaf} {YEARS[y]}: Limburg exceeds Flanders")
-                    parts = round_preserving_sum(weights * rest, rest, decimals)
+                    parts = round_preserving_sum(weights[y] * rest, rest, decimals)
                     for p, v in zip(OTHER_PROVINCES, parts, strict=True):
                         put(p, kind, leaf, y, v)
             # Hours follow employees, at Limburg's solved hours per employee in Limburg and at
@@ -327,53 +337,62 @@ def _atoms_from_series(series, kind: str) -> np.ndarray:
     return out
 
 
-# Average population (persons), 2013, and annual growth, per NBB NUTS code.
-POPULATION_2013 = {
-    "210": 1_802_300,
-    "220": 853_200,
-    "230": 1_466_700,
-    "240": 1_104_200,
-    "250": 1_177_600,
-}
-POPULATION_GROWTH = {"210": 0.0070, "220": 0.0040, "230": 0.0055, "240": 0.0060, "250": 0.0035}
-OUTSIDE_FLANDERS_2013 = 4_761_000  # Brussels and Wallonia, for Belgium's total
-GDP_RELATIVE = {"210": 1.12, "230": 0.93, "240": 1.02, "250": 0.97}
+# NBB NUTS code -> Eurostat's.
+EUROSTAT_GEO = {"000": "BE", "200": "BE2", "210": "BE21", "220": "BE22", "230": "BE23",
+                "240": "BE24", "250": "BE25"}  # fmt: skip
+# B1QCAP lies this close to Eurostat's EUR_HAB, which is B1QCAP rounded to EUR 100.
+EUR_HAB_HALF_STEP = 49
 
 
 def gdp_and_population(targets: list[Target]):
-    population = {}
-    for nuts, base in POPULATION_2013.items():
-        population[nuts] = np.round(
-            np.array([base * (1 + POPULATION_GROWTH[nuts]) ** (y - 2013) for y in YEARS])
-        )
-    population["200"] = sum(population[n] for n in POPULATION_2013)
-    population["000"] = population["200"] + np.round(
-        np.array([OUTSIDE_FLANDERS_2013 * 1.006 ** (y - 2013) for y in YEARS])
-    )
+    """GDP per inhabitant and population, bound by Eurostat's real nama_10r_3gdp (the NBB's own
+    figures, in an older vintage): B1QCAP rounds to EUR_HAB in every year of 2003-2022 and
+    population is MIO_EUR / EUR_HAB. The article's printed values pin 2013 (BE22, and BE2
+    through the printed gap) and 2023 (BE22, BE2), the year after the real series ends; the
+    other regions' 2023 move with the Flemish Region's growth."""
+    real = {
+        (r["geo"], r["unit"], int(r["year"])): float(r["value"])
+        for r in read_facts("eurostat_nama_10r_3gdp_flanders.csv")
+    }
 
     def value(**match):
         return target_value(targets, indicator="gdp_per_inhabitant", **match)
 
     be22_2013 = value(measure="level", region="BE22", year_to=2013)
-    be22_2023 = value(measure="level", region="BE22", year_to=2023)
-    be2_2023 = value(measure="level", region="BE2", year_to=2023)
-    be2_2013 = be22_2013 / (1 + value(measure="gap_to_BE2", year_to=2013) / 100)
-    # 'the years before the closure': about 1.0% a year for Limburg, a bit more for Flanders
-    limburg = prior_path(be22_2013 / 1.01**10, be22_2013, be22_2023)
-    flanders = prior_path(be2_2013 / 1.017**10, be2_2013, be2_2023)
+    gap_2013 = value(measure="gap_to_BE2", year_to=2013)
+    pinned = {
+        ("220", 2013): be22_2013,
+        # the printed gap holds to its rounding with BE2 kept as near to EUR_HAB as it allows
+        ("200", 2013): _nearest_within_gap(be22_2013, gap_2013, real[("BE2", "EUR_HAB", 2013)]),
+        ("220", 2023): value(measure="level", region="BE22", year_to=2023),
+        ("200", 2023): value(measure="level", region="BE2", year_to=2023),
+    }
+    last = max(y for (_, _, y) in real)
+    gdp = {nuts: np.zeros(NY) for nuts in EUROSTAT_GEO}
+    population = {nuts: np.zeros(NY) for nuts in EUROSTAT_GEO}
+    for nuts, geo in EUROSTAT_GEO.items():
+        for y, year in enumerate(YEARS):
+            if year > last:
+                continue
+            rounded = real[(geo, "EUR_HAB", year)]
+            offset = round(noise("Q", nuts, year, scale=30))
+            gdp[nuts][y] = pinned.get((nuts, year), rounded + offset)
+            population[nuts][y] = round(real[(geo, "MIO_EUR", year)] * 1e6 / rounded)
+    # After Eurostat's last year: printed, or the Flemish Region's growth; population at its
+    # last growth rate.
     for y, year in enumerate(YEARS):
-        dip = {2009: 0.975, 2020: 0.95}.get(year, 1.0)
-        if year not in (2013, 2023):
-            limburg[y] *= dip * (1 + noise("Q", "220", year, scale=0.004))
-            flanders[y] *= dip * (1 + noise("Q", "200", year, scale=0.004))
-    gdp = {"220": np.round(limburg), "200": np.round(flanders)}
-    # The other provinces share the rest of the Flemish GDP (per-inhabitant figure times people).
-    rest = gdp["200"] * population["200"] - gdp["220"] * population["220"]
-    weights = np.array(
-        [[GDP_RELATIVE[n] * population[n][y] for n in OTHER_PROVINCES] for y in range(NY)]
-    )
-    for i, nuts in enumerate(OTHER_PROVINCES):
-        share = weights[:, i] / weights.sum(axis=1)
-        gdp[nuts] = np.round(rest * share / population[nuts])
-    gdp["000"] = np.round(gdp["200"] * 0.905)
+        if year <= last:
+            continue
+        flemish = pinned[("200", year)] / gdp["200"][y - 1]
+        for nuts in EUROSTAT_GEO:
+            gdp[nuts][y] = pinned.get((nuts, year), round(gdp[nuts][y - 1] * flemish))
+            pop = population[nuts]
+            pop[y] = round(pop[y - 1] * pop[y - 1] / pop[y - 2])
     return gdp, population
+
+
+def _nearest_within_gap(level: float, gap_pct: float, rounded: float, tolerance=0.05) -> float:
+    """The reference value nearest to `rounded` for which level's gap to it prints gap_pct."""
+    low = level / (1 + (gap_pct + tolerance) / 100)
+    high = level / (1 + (gap_pct - tolerance) / 100)
+    return float(min(max(rounded, np.ceil(low + 1)), np.floor(high - 1)))

@@ -9,6 +9,7 @@ import zlib
 
 import numpy as np
 
+from tools.snapshot_generator import real_employment
 from tools.snapshot_generator.calibration import REGIONS, Target
 from tools.snapshot_generator.structure import ATOM_IDS, MANUFACTURING_ATOMS, YEARS
 
@@ -62,33 +63,8 @@ BE2_EMPLOYEES_2023 = {
     "machinery": 25.1,
     "other_manufacturing_subsectors": 59.4,
 }
-# Employees 2013 / 2003: services grew, most of manufacturing shrank.
-GROWTH_2003_2013 = {
-    "admin_support": 1.25,
-    "logistics": 1.05,
-    "social_work": 1.35,
-    "trade": 1.05,
-    "education": 1.08,
-    "consulting_engineering": 1.25,
-    "human_health": 1.20,
-    "it_services": 1.30,
-    "hospitality": 1.15,
-    "arts_recreation": 1.15,
-    "advertising_market_research": 1.10,
-    "agriculture": 1.05,
-    "construction": 1.05,
-    "public_administration": 1.02,
-    "other_non_manufacturing": 0.98,
-    "food_industry": 1.00,
-    "automotive": 0.70,
-    "metal": 0.88,
-    "rubber_plastics": 0.92,
-    "chemicals": 0.90,
-    "wood_paper": 0.82,
-    "electrical_optical": 0.80,
-    "machinery": 0.95,
-    "other_manufacturing_subsectors": 0.80,
-}
+# Employees 2013 / 2003 in the automotive industry outside Limburg (EMP has no such group).
+AUTOMOTIVE_GROWTH_2003_2013 = 0.70
 # Limburg's automotive industry: Ford Genk and its suppliers; the plant closed at the end of 2014.
 BE22_AUTOMOTIVE = [
     15100,
@@ -115,11 +91,24 @@ BE22_AUTOMOTIVE = [
 ]
 
 
-def _cycle(atom: str, year: int) -> float:
-    """Known shocks: the 2009 recession in manufacturing, COVID in 2020-2021."""
-    factor = 1.0
+def emp_shaped_path(geo: str, atom: str, v2013: float, v2023: float) -> np.ndarray:
+    """Through the 2013 and 2023 anchors along the real employment (EMP) of the atom's NACE
+    group: its path up to the last real year (2009's recession, Ford's 2015 included), then
+    geometric to 2023. The other manufacturing atoms move with manufacturing less Limburg's
+    automotive jobs, so that Ford's closure is not counted twice."""
+    emp = real_employment.path(geo, real_employment.atom_group(atom))
     if atom in MANUFACTURING_ATOMS and atom != "automotive":
-        factor *= {2009: 0.97, 2010: 0.975, 2011: 0.99}.get(year, 1.0)
+        emp = emp - np.array(BE22_AUTOMOTIVE, dtype=float)
+    i13, last = YEARS.index(2013), YEARS.index(real_employment.LAST_YEAR)
+    out = v2013 * emp / emp[i13]
+    for y in range(last + 1, NY):
+        out[y] = out[last] * (v2023 / out[last]) ** ((y - last) / (NY - 1 - last))
+    return out
+
+
+def _cycle(atom: str, year: int) -> float:
+    """Known shocks after the real employment ends: COVID in 2020-2021."""
+    factor = 1.0
     if atom == "hospitality":
         factor *= {2020: 0.90, 2021: 0.94}.get(year, 1.0)
     if atom == "arts_recreation":
@@ -153,14 +142,14 @@ def employee_priors(targets: list[Target]) -> np.ndarray:
             targets, indicator="employees", measure="change_pct", region="BE22", sector=atom
         )
         start = end - change if change is not None else end / (1 + pct / 100)
-        prior[0, a] = prior_path(start / GROWTH_2003_2013[atom], start, end)
+        prior[0, a] = emp_shaped_path("BE22", atom, start, end)
         # Flemish Region: a plausible 2023 level and the article's 2013-2023 growth.
         end2 = 1000.0 * BE2_EMPLOYEES_2023[atom]
         pct2 = target_value(
             targets, indicator="employees", measure="change_pct", region="BE2", sector=atom
         )
         start2 = end2 / (1 + pct2 / 100)
-        prior[1, a] = prior_path(start2 / GROWTH_2003_2013[atom], start2, end2)
+        prior[1, a] = emp_shaped_path("BE2", atom, start2, end2)
     # Ford Genk's jobs vanish from the Flemish total too, not only from Limburg's.
     auto = ATOM_IDS.index("automotive")
     limburg_auto = np.array(BE22_AUTOMOTIVE, dtype=float)
@@ -170,7 +159,7 @@ def employee_priors(targets: list[Target]) -> np.ndarray:
     )
     prior[0, auto] = limburg_auto
     prior[1, auto] = limburg_auto + prior_path(
-        rest_2013 / GROWTH_2003_2013["automotive"], rest_2013, rest_2023
+        rest_2013 / AUTOMOTIVE_GROWTH_2003_2013, rest_2013, rest_2023
     )
     for r, region in enumerate(REGIONS):
         for a, atom in enumerate(ATOM_IDS):

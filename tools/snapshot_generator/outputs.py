@@ -115,6 +115,7 @@ class Output:
     modelled_reason: str = ""
     retrieved_at: str = RETRIEVED_AT
     note: str = ""
+    url: str = ""  # where the file came from, when not the catalog's current URL
 
     def manifest_entry(self) -> dict:
         dataset = catalog().get(self.source_id)
@@ -122,7 +123,7 @@ class Output:
             "source_id": self.source_id,
             "path": self.path,
             "format": dataset.format,
-            "url": dataset.url(**self.url_parameters),
+            "url": self.url or dataset.url(**self.url_parameters),
             "retrieved_at": self.retrieved_at,
             "sha256": hashlib.sha256(self.payload).hexdigest(),
             "bytes": len(self.payload),

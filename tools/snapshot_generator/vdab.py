@@ -1,29 +1,27 @@
-"""VDAB's job seekers without work and labour force 18-64, modelled: Arvastat's Excel export
-(sheet Data: provinces and the Totaal row by year) of annual averages; the rate reproduces
-Table 1 and Figure 2."""
+"""VDAB's job seekers without work, as two Excel exports of annual averages:
+- 2014-2024, real: the Provincies in Cijfers export by municipality (the count and the rate as
+  published, a fraction rounded to 0.001), from tools/snapshot_generator/facts;
+- 2012-2013, modelled (no real figures in the reference extract): Arvastat's export (sheet
+  Data: provinces and the Totaal row, with the labour force), so that the rate reproduces the
+  article's printed 2012-2013 points and its 2013-2023 changes against the real 2023."""
 
 from __future__ import annotations
 
-from tools.publisher_layouts.vdab import arvastat_bytes
+from tools.publisher_layouts.vdab import arvastat_bytes, pic_bytes
 from tools.snapshot_generator.codes import FLEMISH_PROVINCES, FLEMISH_REGION_REFNIS
 from tools.snapshot_generator.outputs import (
     Calibration,
     Output,
     noise,
     printed,
+    read_facts,
     round_preserving_sum,
 )
 
 GENERATOR = "tools/snapshot_generator/vdab.py"
 
-VDAB_YEARS = range(2012, 2025)
-
-# The job-seekers rate (%) the model follows. Limburg: the article's printed points (2012, 2013,
-# 2015, 2023, 2024) exactly; the Flemish Region: 2013-2023 change -2.0 and 2024 6.6 as printed.
-VDAB_RATE = {
-    "BE22": [8.4, 9.0, 9.2, 9.3, 8.9, 8.2, 7.3, 6.6, 7.0, 6.9, 6.0, 6.2, 6.3],
-    "BE2": [7.9, 8.4, 8.6, 8.6, 8.3, 7.7, 7.0, 6.5, 7.0, 6.9, 6.2, 6.4, 6.6],
-}
+VDAB_YEARS = range(2012, 2014)  # modelled; the real municipal figures start in 2014
+REAL_YEARS = range(2014, 2025)
 
 # Other provinces: rate relative to the Flemish Region (before the sum is matched).
 VDAB_RELATIVE = {10000: 1.17, 20001: 0.82, 30000: 0.80, 40000: 0.97}
@@ -34,7 +32,38 @@ VDAB_LABOUR_FORCE_GROWTH = {10000: 0.006, 20001: 0.006, 30000: 0.003, 40000: 0.0
 VDAB_LABOUR_FORCE_2012 = {10000: 858000, 20001: 531000, 30000: 566000, 40000: 735000, 70000: 402000}
 
 
+def derived_rates(facts: list[dict[str, str]]) -> dict[tuple[str, int], float]:
+    """Province and Flemish rates (%) as the warehouse derives them from the municipal figures:
+    100 * sum(WZW) / sum(WZW / rate), over the rows with both values."""
+    sums: dict[tuple[str, int], list[float]] = {}
+    for r in facts:
+        try:
+            count, rate = float(r["job_seekers_without_work"]), float(r["job_seekers_rate"])
+        except ValueError:  # "-" or "x"
+            continue
+        if not r["province"].startswith("BE2") or rate <= 0:
+            continue
+        for region in (r["province"], "BE2"):
+            acc = sums.setdefault((region, int(r["year"])), [0.0, 0.0])
+            acc[0] += count
+            acc[1] += count / rate
+    return {key: 100 * n / force for key, (n, force) in sums.items()}
+
+
+def _modelled_rates(real: dict[tuple[str, int], float]) -> dict[str, list[float]]:
+    """2012 and 2013: Limburg's printed points; the Flemish Region's 2013 from its printed
+    2013-2023 change against the real 2023, 2012 half a point lower (as Limburg's 0.6)."""
+    be2_2013 = round(real[("BE2", 2023)] - printed("T1.job_seekers_rate.change.BE2"), 2)
+    return {
+        "BE22": [printed("F2.job_seekers_rate.2012"), printed("T1.job_seekers_rate.2013")],
+        "BE2": [be2_2013 - 0.5, be2_2013],
+    }
+
+
 def vdab_job_seekers(cal: Calibration) -> list[Output]:
+    facts = read_facts("vdab_job_seekers_by_municipality.csv")
+    real = derived_rates(facts)
+    rates = _modelled_rates(real)
     by_name: dict[str, tuple[list[int], list[int]]] = {}
     for i, year in enumerate(VDAB_YEARS):
         force = {
@@ -46,8 +75,8 @@ def vdab_job_seekers(cal: Calibration) -> list[Output]:
             for p in FLEMISH_PROVINCES
         }
         flemish_force = sum(force.values())
-        flemish_seekers = round(VDAB_RATE["BE2"][i] * flemish_force / 100)
-        seekers = {70000: round(VDAB_RATE["BE22"][i] * force[70000] / 100)}
+        flemish_seekers = round(rates["BE2"][i] * flemish_force / 100)
+        seekers = {70000: round(rates["BE22"][i] * force[70000] / 100)}
         others = list(VDAB_RELATIVE)
         weights = [
             VDAB_RELATIVE[p] * (1 + noise("vdabr", p, year, scale=0.02)) * force[p] for p in others
@@ -68,13 +97,16 @@ def vdab_job_seekers(cal: Calibration) -> list[Output]:
             rate = 100 * n / f
             region = "BE2" if refnis == FLEMISH_REGION_REFNIS else None
             region = region or FLEMISH_PROVINCES[refnis][0]
-            if region in VDAB_RATE:
+            if region in rates:
                 fid = f"model.job_seekers_rate.{region}.{year}"
-                cal.check(fid, VDAB_RATE[region][i], rate, 0.005)
+                cal.check(fid, rates[region][i], rate, 0.005)
     # Arvastat lists the provinces, then the total (the Flemish Region).
     ordered = {k: by_name[k] for k in sorted(by_name, key=lambda k: (k == "Totaal", k))}
-    # The rates the model follows equal the article's printed points.
-    index = {year: i for i, year in enumerate(VDAB_YEARS)}
+    # The article's printed points: 2012-2013 modelled, the rest derived from real figures.
+    shown = {
+        (region, year): rates[region][i] for region in rates for i, year in enumerate(VDAB_YEARS)
+    }
+    shown |= real
     for fid, region, year in (
         ("F2.job_seekers_rate.2012", "BE22", 2012),
         ("T1.job_seekers_rate.2013", "BE22", 2013),
@@ -83,10 +115,13 @@ def vdab_job_seekers(cal: Calibration) -> list[Output]:
         ("F2.job_seekers_rate.2024", "BE22", 2024),
         ("F2.job_seekers_rate.2024.BE2", "BE2", 2024),
     ):
-        cal.check(fid, printed(fid), VDAB_RATE[region][index[year]], 0.05)
-    fid = "T1.job_seekers_rate.change.BE2"
-    change = VDAB_RATE["BE2"][index[2023]] - VDAB_RATE["BE2"][index[2013]]
-    cal.check(fid, printed(fid), change, 0.05)
+        cal.check(fid, printed(fid), shown[(region, year)], 0.05)
+    for fid, region in (
+        ("T1.job_seekers_rate.change", "BE22"),
+        ("T1.job_seekers_rate.change.BE2", "BE2"),
+    ):
+        cal.check(fid, printed(fid), shown[(region, 2023)] - shown[(region, 2013)], 0.05)
+    municipal = _pic_rows(facts)
     return [
         Output(
             source_id="vdab_job_seekers",
@@ -94,9 +129,45 @@ def vdab_job_seekers(cal: Calibration) -> list[Output]:
             generator=GENERATOR,
             payload=arvastat_bytes(list(VDAB_YEARS), ordered),
             modelled_series=["*"],
-            modelled_reason="Modelled, not official: Arvastat exports are made by hand and the "
-            "build machines cannot reach VDAB. Generated deterministically so that the rate "
-            "(job seekers without work / labour force) reproduces the article's printed points "
-            "for Limburg and the Flemish Region; provinces add up to the Flemish Region exactly.",
-        )
+            modelled_reason="Modelled, not official: 2012 and 2013, before the real municipal "
+            "figures start. Generated deterministically so that the rate (job seekers without "
+            "work / labour force) reproduces the article's printed 2012 and 2013 points for "
+            "Limburg and its 2013-2023 changes against the real 2023; provinces add up to the "
+            "Flemish Region exactly.",
+        ),
+        Output(
+            source_id="vdab_job_seekers",
+            path="vdab/provincies_in_cijfers_werkloosheid_gemeenten.xlsx",
+            generator=GENERATOR,
+            payload=pic_bytes(list(REAL_YEARS), municipal, with_other_indicator=False),
+            modelled_series=[],
+            note="VDAB's published figures, 2014-2024, unchanged: job seekers without work and "
+            "the job-seekers rate (a fraction rounded to 0.001) per municipality (2025 "
+            "boundaries), as exported from Provincies in Cijfers. The province and Flemish "
+            "rates are derived in the warehouse from these rounded rates (status derived).",
+        ),
     ]
+
+
+def _pic_rows(facts: list[dict[str, str]]) -> dict[str, tuple[list[object], list[object]]]:
+    """Municipality -> (rate per year, count per year), as published: numbers, or "-"/"x"."""
+
+    def cell(text: str) -> object:
+        try:
+            return int(text) if text.isdigit() else float(text)
+        except ValueError:
+            return text
+
+    by_name: dict[str, dict[int, tuple[object, object]]] = {}
+    for r in facts:
+        by_name.setdefault(r["municipality"], {})[int(r["year"])] = (
+            cell(r["job_seekers_rate"]),
+            cell(r["job_seekers_without_work"]),
+        )
+    return {
+        name: (
+            [by_year.get(y, ("-", "-"))[0] for y in REAL_YEARS],
+            [by_year.get(y, ("-", "-"))[1] for y in REAL_YEARS],
+        )
+        for name, by_year in by_name.items()
+    }

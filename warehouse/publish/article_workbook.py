@@ -66,8 +66,8 @@ def write_article_workbook(
             "obs_status",
             "",
             "Each value's status is in the sheet's *_status column: official, provisional, "
-            "derived (computed here from published figures) or modelled (not an official "
-            "statistic).",
+            "estimated (published, flagged an estimate by its publisher), derived (computed "
+            "here from published figures) or modelled (not an official statistic).",
         ]
     )
     sheet = book.create_sheet(SOURCES_SHEET)

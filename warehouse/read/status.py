@@ -29,7 +29,7 @@ from warehouse.read.report import DEFAULT_REGION, PAGE, default_out_dir, report_
 # (extract/catalog.py, the same limits dbt's source freshness uses).
 MAX_AGE = {cadence: timedelta(days=days) for cadence, days in STALE_AFTER_DAYS.items()}
 BAD_OUTCOMES = {"failed", "abandoned"}
-STATUSES = ("official", "provisional", "derived", "modelled")
+STATUSES = ("official", "provisional", "estimated", "derived", "modelled")
 
 
 @dataclass(frozen=True)

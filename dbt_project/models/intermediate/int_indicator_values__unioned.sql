@@ -7,6 +7,8 @@
     'int_job_seekers__indicator_values',
     'int_employment_rate__indicator_values',
     'int_regional_gdp__indicator_values',
+    'int_employment__indicator_values',
+    'int_self_employed__indicator_values',
 ] %}
 
 {% for model in per_source %}

@@ -20,7 +20,7 @@ FOCUS_COLOUR = "#0b6e4f"  # the focus province
 FLANDERS_COLOUR = "#4d4d4d"
 SCENARIO_COLOUR = "#d95f02"
 OTHER_PROVINCE_COLOUR = "#b8b8b8"
-STATUSES = ("official", "provisional", "derived", "modelled")
+STATUSES = ("official", "provisional", "estimated", "derived", "modelled")
 STATUS_SHAPES = ("circle", "diamond", "square", "cross")
 PANEL = {"width": 330, "height": 230}
 

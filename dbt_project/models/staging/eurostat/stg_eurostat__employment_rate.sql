@@ -1,5 +1,5 @@
 -- Eurostat Employment rate 20-64 (%), lfst_r_lfe2emprt, from the JSON-stat 2.0 response: annual
--- cells with a value, NUTS codes as published. Eurostat's status p is provisional.
+-- cells with a value, NUTS codes as published. Eurostat's flag e is estimated, p provisional.
 with source as (
     select *
     from {{ optional_source('eurostat', 'eurostat_employment_rate', [
@@ -21,11 +21,7 @@ renamed as (
         upper(unit) as unit_code,
         obs_value as value,
         obs_status as eurostat_obs_status,
-        case
-            when is_modelled then 'modelled'
-            when contains(lower(coalesce(obs_status, '')), 'p') then 'provisional'
-            else 'official'
-        end as obs_status,
+        {{ obs_status_from_eurostat('is_modelled', 'obs_status') }} as obs_status,
         {{ raw_provenance() }}
     from source
     where
