@@ -40,7 +40,8 @@ ROUTES = {  # catalog dataset id -> a part of the request path that identifies i
     "nbb_regaca38": "DF_REGACA38",
     "nbb_regaca10": "DF_REGACA10",
     "eurostat_employment_rate": "lfst_r_lfe2emprt",
-    "eurostat_gdp_per_inhabitant": "nama_10r_2gdp",
+    "eurostat_gdp_per_inhabitant": "nama_10r_3gdp",
+    "eurostat_employment_by_industry": "nama_10r_3empers",
     "statbel_vat_enterprises": "VAT_NACE_EMPL",
     "statbel_vat_starters": "bestat/api/views",
 }
@@ -179,8 +180,13 @@ def serve_fixtures(publishers: FakePublishers) -> None:
     name, 2023 only as a workbook)."""
     snapshot = load_manifest()
     publishers.script("nbb_regaca38", nbb_reply())
-    for source_id in ("eurostat_employment_rate", "eurostat_gdp_per_inhabitant"):
-        # What Eurostat serves today: the current file, not the old 2020 release.
+    eurostat = (
+        "eurostat_employment_rate",
+        "eurostat_gdp_per_inhabitant",
+        "eurostat_employment_by_industry",
+    )
+    for source_id in eurostat:
+        # What Eurostat serves today: the current file, not an older release.
         entry = max(snapshot.entries(source_id), key=lambda e: e.retrieved_at)
         publishers.script(source_id, Reply(body=snapshot.read_bytes(entry)))
     for year in STATBEL_FILES:

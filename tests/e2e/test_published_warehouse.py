@@ -175,24 +175,28 @@ def test_every_mart_and_mart_column_carries_its_description(published):
     assert not any("{{" in comment for comment in by_column.values())
 
 
-def test_snapshot_revisions_are_eurostat_gdp_from_official_to_modelled(published):
-    """The snapshot's Eurostat GDP has a real release of 2020-03-06 (official) and a modelled
-    current file: its changed figures are revisions, each side carrying its own status."""
+def test_snapshot_revisions_are_eurostats_real_revisions(published):
+    """The snapshot's Eurostat GDP has a release of 2020-03-06 and the current file, its
+    employment the 2018 cells of about 2020 and of 2026: real revisions, each side official.
+    The self-employed (employment less NBB's modelled employees) revise with employment and
+    say they are modelled."""
     rows = published.execute(
         "SELECT source_id, indicator_id, vintage::varchar, previous_vintage::varchar, "
         "obs_status, previous_obs_status, first_published_obs_status, "
         "count(*), count(DISTINCT region_code) "
-        "FROM marts.fct_indicator_revisions GROUP BY ALL"
+        "FROM marts.fct_indicator_revisions GROUP BY ALL ORDER BY ALL"
     ).fetchall()
-    assert rows, "no revision between the snapshot's two Eurostat GDP vintages"
-    ((source, indicator, vintage, previous, status, previous_status, first_status, n, regions),) = (
-        rows
-    )
-    assert (source, indicator) == ("eurostat_gdp_per_inhabitant", "gdp_per_inhabitant")
-    assert (vintage, previous) == ("2026-11-27", "2020-03-06")
-    # Nothing modelled presented as official: the modelled side says so.
-    assert (status, previous_status, first_status) == ("modelled", "official", "official")
-    assert n > 0 and regions >= 1
+    by_indicator = {r[1]: r for r in rows}
+    assert set(by_indicator) == {"employment", "gdp_per_inhabitant", "self_employed"}, rows
+    gdp = by_indicator["gdp_per_inhabitant"]
+    assert gdp[0] == "eurostat_gdp_per_inhabitant"
+    assert gdp[2:7] == ("2026-11-27", "2020-03-06", "official", "official", "official")
+    assert gdp[7] > 0 and gdp[8] == 2  # BE2 and BE22, the old vintage's regions
+    employment = by_indicator["employment"]
+    assert employment[0] == "eurostat_employment_by_industry"
+    assert employment[2:7] == ("2026-08-01", "2020-09-02", "official", "official", "official")
+    assert employment[7] > 0 and employment[8] >= 6  # BE2, provinces, arrondissements
+    assert by_indicator["self_employed"][4:7] == ("modelled", "modelled", "modelled")
     # The old release stays a past vintage: the facts show the current one only.
     (old_in_facts,) = published.execute(
         "SELECT count(*) FROM marts.fct_indicator_values WHERE vintage = DATE '2020-03-06'"

@@ -61,4 +61,17 @@ def test_the_source_comparison_flags_the_same_model_on_both_sides(con) -> None:
     ).fetchall()
     assert rows
     assert all(both == (a == "modelled" and b == "modelled") for a, b, both in rows)
-    assert any(both for *_, both in rows)  # the snapshot's modelled Eurostat GDP vintage
+    # NBB's modelled B1QCAP against Eurostat's real figures: never the same model twice
+    assert not any(both for *_, both in rows)
+    assert {b for _, b, _ in rows} <= {"official", "provisional"}
+
+
+def test_the_modelled_gdp_per_inhabitant_rounds_to_eurostats(con) -> None:
+    (largest, regions, years) = con.execute(
+        "SELECT max(abs(diff_abs)), count(DISTINCT region_code), count(DISTINCT year) "
+        "FROM marts.fct_indicator_source_comparison "
+        "WHERE indicator_id = 'gdp_per_inhabitant' AND other_vintage = ("
+        "  SELECT max(other_vintage) FROM marts.fct_indicator_source_comparison)"
+    ).fetchone()
+    assert largest < 50  # Eurostat rounds to EUR 100
+    assert (regions, years) == (7, 20)  # BE, BE2 and the provinces, 2003-2022

@@ -49,6 +49,7 @@ SOURCES = ("nbb_regaca38", "eurostat_employment_rate", "statbel_vat_enterprises"
 NOT_SELECTED = (
     "statbel_vat_starters",
     "eurostat_gdp_per_inhabitant",
+    "eurostat_employment_by_industry",
     "rsz_establishments",
     "vdab_job_seekers",
 )

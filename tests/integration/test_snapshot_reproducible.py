@@ -27,7 +27,7 @@ def test_generator_reproduces_the_committed_snapshot_byte_for_byte(generated):
     assert not [line for line in lines if line.startswith("MISS")]
     assert differing(outputs, SNAPSHOT_DIR) == []
     # NBB 1, Statbel 16 yearly files and the be.STAT view, RSZ 17 workbooks, VDAB 1, Eurostat 3
-    assert len(outputs) == 39
+    assert len(outputs) == 42
 
 
 def test_manifest_lists_every_generated_file_with_its_catalog_origin(generated):
@@ -45,7 +45,9 @@ def test_manifest_lists_every_generated_file_with_its_catalog_origin(generated):
             dataset.licence,
             dataset.attribution,
         )
-        assert entry.url.split("?")[0] == dataset.url(**output.url_parameters).split("?")[0]
+        # a file from an older table of the publisher (nama_10r_2gdp) names its own URL
+        expected_url = output.url or dataset.url(**output.url_parameters)
+        assert entry.url == expected_url, output.path
         assert tuple(entry.modelled_series) == tuple(output.modelled_series)
     snapshot.verify()
 

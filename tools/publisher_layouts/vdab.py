@@ -56,7 +56,9 @@ def pic_bytes(
     holds the indicators a user ticked: with_other_indicator puts a third one (a copy of the
     rate under another label) between the two the warehouse reads."""
     width = len(years)
-    indicators = (rate_label, PIC_OTHER, PIC_COUNT) if with_other_indicator else (rate_label, PIC_COUNT)
+    indicators = (
+        [rate_label, PIC_OTHER, PIC_COUNT] if with_other_indicator else [rate_label, PIC_COUNT]
+    )
     labels: list[object] = [""]
     for label in indicators:
         labels += [label] if width == 1 else ["", *[None] * (width - 2), label]

@@ -1,4 +1,5 @@
--- Eurostat's GDP per inhabitant (nama_10r_2gdp, EUR_HAB) as indicator values, every vintage:
+-- Eurostat's GDP per inhabitant (EUR_HAB: nama_10r_3gdp, older vintages nama_10r_2gdp) as
+-- indicator values, every vintage:
 -- the second source beside NBB's B1QCAP.
 with gdp_per_inhabitant as (
     select

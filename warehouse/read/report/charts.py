@@ -1,8 +1,9 @@
 """The article's Figures 1-3 as Vega-Lite specs (built with Altair), one dict per figure.
 
 Every point carries its status: official points are filled circles, provisional ones diamonds,
-derived ones squares, modelled ones crosses, and the legend and subtitle say so. The same spec
-is embedded in the HTML page and rendered to PNG, so the two never differ.
+estimated ones triangles, derived ones squares, modelled ones crosses, and the legend and
+subtitle say so. The same spec is embedded in the HTML page and rendered to PNG, so the two
+never differ.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ FLANDERS_COLOUR = "#4d4d4d"
 SCENARIO_COLOUR = "#d95f02"
 OTHER_PROVINCE_COLOUR = "#b8b8b8"
 STATUSES = ("official", "provisional", "estimated", "derived", "modelled")
-STATUS_SHAPES = ("circle", "diamond", "square", "cross")
+STATUS_SHAPES = ("circle", "diamond", "triangle-up", "square", "cross")
 PANEL = {"width": 330, "height": 230}
 
 Spec = dict[str, Any]

@@ -21,6 +21,7 @@ TEXT: dict[str, dict[str, str]] = {
         "no_modelled": "Alle getoonde waarden zijn officieel of voorlopig (V).",
         "legend_modelled": "M = gemodelleerd, geen officiële statistiek",
         "legend_derived": "A = afgeleid uit afgeronde gepubliceerde cijfers",
+        "legend_estimated": "G = geschat door de uitgever (gepubliceerd)",
         "legend_provisional": "V = voorlopig",
         "chart_modelled_note": "✚ = gemodelleerd, geen officiële statistiek",
         "status_official": "officieel",
@@ -107,6 +108,7 @@ TEXT: dict[str, dict[str, str]] = {
         "no_modelled": "Every value shown is official or provisional (P).",
         "legend_modelled": "M = modelled, not an official statistic",
         "legend_derived": "D = derived from rounded published figures",
+        "legend_estimated": "E = estimated by the publisher (published)",
         "legend_provisional": "P = provisional",
         "chart_modelled_note": "✚ = modelled, not an official statistic",
         "status_official": "official",
@@ -180,8 +182,8 @@ TEXT: dict[str, dict[str, str]] = {
 
 # The letter that marks a value's status in tables and chart tooltips ("" for official).
 STATUS_MARK = {
-    "nl": {"modelled": "M", "derived": "A", "provisional": "V", "official": ""},
-    "en": {"modelled": "M", "derived": "D", "provisional": "P", "official": ""},
+    "nl": {"modelled": "M", "derived": "A", "estimated": "G", "provisional": "V", "official": ""},
+    "en": {"modelled": "M", "derived": "D", "estimated": "E", "provisional": "P", "official": ""},
 }
 
 # The marts' units (English) in Dutch.

@@ -272,6 +272,7 @@ def _table(table_id: str, head: list[str], rows: list, lang: str) -> str:
     out.append(
         f'<p class="legend">{_e(text(lang, "legend_modelled"))}; '
         f"{_e(text(lang, 'legend_derived'))}; "
+        f"{_e(text(lang, 'legend_estimated'))}; "
         f"{_e(text(lang, 'legend_provisional'))}</p>"
     )
     return "".join(out)
@@ -437,7 +438,7 @@ def _ppt(value: float | None, lang: str) -> str:
 
 
 def _weakest(*statuses: str | None) -> str:
-    for status in ("modelled", "derived", "provisional", "official"):
+    for status in ("modelled", "derived", "estimated", "provisional", "official"):
         if status in statuses:
             return status
     return "modelled"

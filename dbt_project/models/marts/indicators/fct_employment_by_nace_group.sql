@@ -83,4 +83,4 @@ left join employees
         and employment.nace_group_code = employees.nace_group_code
         and employment.year = employees.year
         -- a group counts only where every one of its branches has employees
-        and employees.n_branches = groups.n_branches
+        and groups.n_branches = employees.n_branches

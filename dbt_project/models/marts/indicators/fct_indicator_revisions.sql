@@ -1,9 +1,9 @@
 -- How each figure changed between the vintages of its source: one row per figure and vintage
 -- whose value differs from the vintage before it, beside the value first published. A vintage
 -- is the date the warehouse first retrieved a raw version (meta.source_vintages). Each value
--- keeps its own status: a revision from an official release to a modelled one (the embedded
--- snapshot's Eurostat GDP: the real 2020 release, then a modelled current file) is a
--- legitimate row, and the statuses say what each side is.
+-- keeps its own status, and the statuses say what each side is. The embedded snapshot holds
+-- real revisions: Eurostat's GDP per inhabitant (a 2020 release against the current one) and
+-- its employment's 2018 cells (about 2020 against 2026).
 with all_sources as (
     select * from {{ ref('fct_indicator_values_all_sources') }}
 ),

@@ -1,5 +1,5 @@
 -- Where an indicator has more than one source (GDP per inhabitant: NBB's B1QCAP and Eurostat's
--- nama_10r_2gdp), the value fct_indicator_values shows against every other source and vintage
+-- EUR_HAB), the value fct_indicator_values shows against every other source and vintage
 -- for the same cell, and by how much they differ.
 with all_sources as (
     select * from {{ ref('fct_indicator_values_all_sources') }}
@@ -33,8 +33,8 @@ select
     other.value - shown.value as diff_abs,
     case when shown.value <> 0 then 100 * (other.value / shown.value - 1) end as diff_pct,
     other.value <> shown.value as differs,
-    -- Both sides modelled: not two publishers' figures but the same model twice (the embedded
-    -- snapshot's current Eurostat GDP is the NBB model rounded), so no independent comparison.
+    -- Both sides modelled: not two publishers' figures but the same model twice, so no
+    -- independent comparison.
     shown.obs_status = 'modelled' and other.obs_status = 'modelled' as both_modelled,
     shown.unit,
     {{ weakest_obs_status_of(['shown.obs_status', 'other.obs_status']) }} as obs_status

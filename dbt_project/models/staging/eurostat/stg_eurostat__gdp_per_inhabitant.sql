@@ -1,5 +1,6 @@
--- Eurostat GDP per inhabitant (EUR_HAB), nama_10r_3gdp (and older nama_10r_2gdp vintages), from the JSON-stat 2.0 response: annual
--- cells with a value, NUTS codes as published. Eurostat's flag e is estimated, p provisional.
+-- Eurostat GDP per inhabitant (EUR_HAB), nama_10r_3gdp (and older nama_10r_2gdp vintages), from
+-- the JSON-stat 2.0 response: annual cells with a value, NUTS codes as published. Eurostat's
+-- flag e is estimated, p provisional.
 with source as (
     select *
     from {{ optional_source('eurostat', 'eurostat_gdp_per_inhabitant', [
