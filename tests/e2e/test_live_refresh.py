@@ -58,7 +58,8 @@ def live_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # (and no model reads it yet).
 SOURCES = [d.id for d in load_catalog() if d.id != "nbb_regaca10"]
 FETCHED = ("nbb_regaca38", "eurostat_employment_rate", "eurostat_gdp_per_inhabitant",
-           "statbel_vat_enterprises", "statbel_vat_starters")  # fmt: skip
+           "eurostat_employment_by_industry", "statbel_vat_enterprises",
+           "statbel_vat_starters")  # fmt: skip
 MANUAL = ("rsz_establishments", "vdab_job_seekers")
 
 
@@ -133,6 +134,7 @@ def test_good_live_run_publishes(runs: dict) -> None:
         "nbb_regaca38": 1,
         "eurostat_employment_rate": 1,
         "eurostat_gdp_per_inhabitant": 1,
+        "eurostat_employment_by_industry": 1,
         "statbel_vat_enterprises": len(STATBEL_FILES),
         "statbel_vat_starters": 1,
     }

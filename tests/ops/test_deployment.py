@@ -147,6 +147,7 @@ def test_served_deployment_runs_live_on_cron_and_publishes(ops_env: dict, tmp_pa
         "statbel_vat_starters",
         "eurostat_employment_rate",
         "eurostat_gdp_per_inhabitant",
+        "eurostat_employment_by_industry",
     }
     assert layouts == [("complete",), ("minimal",)]
     manifest = json.loads((data / "exports" / "manifest.json").read_text())
