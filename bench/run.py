@@ -47,15 +47,20 @@ TEMPLATE_BRANCH = "GG"  # trade's series are copied for the generated branches
 
 
 def plan(scale: int) -> tuple[int, int, int]:
-    """(extra regions, extra branches, extra years) for roughly `scale` times the rows."""
+    """(extra regions, extra branches, extra years) for roughly `scale` times the rows. Years
+    are prepended, and the regional accounts start in 1995 (the domain check refuses earlier
+    years): at most MAX_EXTRA_YEARS, the rest of the volume comes from regions and branches."""
     if scale <= 1:
         return 0, 0, 0
     base_regions, base_branches, base_years = 7, 44, 21
-    f = scale ** (1 / 3)
+    years = min(round(base_years * scale ** (1 / 3)) - base_years, MAX_EXTRA_YEARS)
+    f = (scale * base_years / (base_years + years)) ** (1 / 2)
     regions = round(base_regions * f) - base_regions
     branches = round(base_branches * f) - base_branches
-    years = round(base_years * f) - base_years
     return regions, branches, years
+
+
+MAX_EXTRA_YEARS = 2003 - 1995
 
 
 def scaled_snapshot(scale: int, target: Path) -> dict:

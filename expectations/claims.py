@@ -26,14 +26,18 @@ class Facts:
     """The marts' values a statement is about, read once per build."""
 
     def __init__(self, reader: BuildReader) -> None:
+        # Only the regions the statements are about: the marts may hold many more.
         values = reader.df(
             f"select indicator_id, region_code, sector_code, year, value "
-            f"from {reader.table('fct_indicator_values', MARTS)}"
+            f"from {reader.table('fct_indicator_values', MARTS)} "
+            f"where value is not null and list_contains(?, region_code)",
+            [[FLANDERS, *PROVINCES]],
         )
+        columns = (values[c].tolist() for c in values.columns)
         self.values = {
-            (r.indicator_id, r.region_code, r.sector_code, int(r.year)): float(r.value)
-            for r in values.itertuples()
-            if r.value is not None and not pd.isna(r.value)
+            (indicator, region, sector, int(year)): float(value)
+            for indicator, region, sector, year, value in zip(*columns, strict=True)
+            if not pd.isna(value)
         }
         gaps = reader.df(
             f"select indicator_id, region_code, year, gap_pct "
