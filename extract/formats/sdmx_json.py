@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -170,8 +170,13 @@ def _decode_key(
 
 
 def _attribute_values(
-    indexes: Sequence[Any], comps: list[Component], level: str, location: str, err: Errors
+    indexes: Sequence[Any],
+    comps: list[Component],
+    level: str,
+    location: str | Callable[[], str],
+    err: Errors,
 ) -> list[str | None]:
+    """The attribute codes of `indexes`; `location` may be a callable, made only on error."""
     out: list[str | None] = []
     for k, comp in enumerate(comps):
         if k >= len(indexes):
@@ -184,7 +189,7 @@ def _attribute_values(
             out.append(comp.codes[idx])
         else:
             raise err(
-                location,
+                location() if callable(location) else location,
                 f"{level} attribute {comp.id} index {idx!r} is out of range: "
                 f"{comp.describe_range()}",
             )
@@ -307,7 +312,11 @@ class _Reading:
         self.structures: dict[int, Structure] = {}
         self.layout: tuple[tuple[str, ...], tuple[str, ...]] | None = None
         self.rows: list[tuple[Any, ...]] = []
-        self.seen: dict[tuple[Any, ...], str] = {}
+        # every observation's dimension codes -> (series label, observation key), for the
+        # duplicate check; the location string is made only when one is found
+        self.seen: dict[tuple[Any, ...], tuple[str, str]] = {}
+        # observation keys repeat in every series: decoded once per structure
+        self.obs_codes: dict[int, dict[str, tuple[str, ...]]] = {}
         self.series_count = 0
 
     def structure(self, s_index: int) -> Structure:
@@ -397,29 +406,46 @@ class _Reading:
             )
         self.series_count += 1
         n_attr = len(st.obs_attrs)
+        decoded = self.obs_codes.setdefault(id(st), {})
+        rows, seen, plan = self.rows, self.seen, st.plan
         for o_key, obs in observations.items():
-            o_path = f"{s_label}.observations[{o_key!r}]"
-            o_codes = _decode_key(o_key, st.obs_dims, "observation", o_path, err)
-            o_path = f"{o_path} ({':'.join(o_codes)})"
+            o_codes = decoded.get(o_key)
+            if o_codes is None:
+                o_path = f"{s_label}.observations[{o_key!r}]"
+                o_codes = _decode_key(o_key, st.obs_dims, "observation", o_path, err)
+                decoded[o_key] = o_codes
+
+            def where(o_key: str = o_key, o_codes: tuple[str, ...] = o_codes) -> str:
+                return f"{s_label}.observations[{o_key!r}] ({':'.join(o_codes)})"
+
             if not isinstance(obs, list) or not obs:
-                raise err(o_path, "observation is not a non-empty array [value, ...]")
-            value = _obs_value(obs[0], o_path, err)
+                raise err(where(), "observation is not a non-empty array [value, ...]")
+            raw = obs[0]
+            # the common cases without a call; everything else is judged by _obs_value
+            if type(raw) is float and math.isfinite(raw):
+                value: float | None = raw
+            elif type(raw) is int:
+                value = float(raw)
+            else:
+                value = _obs_value(raw, where(), err)
             if len(obs) == 1 and n_attr == 0:
                 o_attr: list[str | None] = []
             else:
                 o_attr = _attribute_values(
-                    obs[1 : 1 + n_attr], st.obs_attrs, "observation", o_path, err
+                    obs[1 : 1 + n_attr], st.obs_attrs, "observation", where, err
                 )
             sources = (ds_codes, s_codes, o_codes)
-            dims = tuple([sources[level][i] for level, i in st.plan])
-            first = self.seen.get(dims)
+            dims = tuple([sources[level][i] for level, i in plan])
+            first = seen.get(dims)
             if first is not None:
+                first_label, first_key = first
                 raise err(
-                    o_path,
-                    f"duplicate observation {'.'.join(dims)}: already given at {first}",
+                    where(),
+                    f"duplicate observation {'.'.join(dims)}: already given at "
+                    f"{first_label}.observations[{first_key!r}] ({':'.join(o_codes)})",
                 )
-            self.seen[dims] = o_path
-            self.rows.append((*dims, value, *o_attr, *tail))
+            seen[dims] = (s_label, o_key)
+            rows.append((*dims, value, *o_attr, *tail))
 
 
 # --- the raw table and the body check ----------------------------------------------------------
