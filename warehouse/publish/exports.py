@@ -108,8 +108,11 @@ def _export_mart(con: duckdb.DuckDBPyConnection, mart: str, folder: Path) -> dic
     as_text = ", ".join(_csv_text(name, kind) for name, kind, _ in cols)
     parquet, csv = folder / f"{mart}.parquet", folder / f"{mart}.csv"
     con.execute(f"COPY ({select}) TO '{sql_path(parquet)}' (FORMAT parquet, COMPRESSION zstd)")
+    # The CSV from the sorted Parquet file, read in its order: the mart is sorted once.
+    sorted_rows = f"SELECT * FROM read_parquet('{sql_path(parquet)}')"
     con.execute(
-        f"COPY (SELECT {as_text} FROM ({select})) TO '{sql_path(csv)}' (FORMAT csv, HEADER true)"
+        f"COPY (SELECT {as_text} FROM ({sorted_rows})) TO '{sql_path(csv)}' "
+        "(FORMAT csv, HEADER true)"
     )
     return {
         "mart": mart,
