@@ -154,8 +154,7 @@ def province_weights(atom: str, leaf: str, kind: str) -> np.ndarray:
     group = real_employment.LEAF_GROUP[leaf]
     raw = np.array(
         [
-            real_employment.path(real_employment.NUTS_GEO[p], group)
-            * (1 + noise(kind, atom, leaf, p, scale=0.04))
+            real_employment.path(NBB_NUTS[p], group) * (1 + noise(kind, atom, leaf, p, scale=0.04))
             for p in OTHER_PROVINCES
         ]
     ).T
@@ -337,9 +336,6 @@ def _atoms_from_series(series, kind: str) -> np.ndarray:
     return out
 
 
-# NBB NUTS code -> Eurostat's.
-EUROSTAT_GEO = {"000": "BE", "200": "BE2", "210": "BE21", "220": "BE22", "230": "BE23",
-                "240": "BE24", "250": "BE25"}  # fmt: skip
 # B1QCAP lies this close to Eurostat's EUR_HAB, which is B1QCAP rounded to EUR 100.
 EUR_HAB_HALF_STEP = 49
 
@@ -368,9 +364,9 @@ def gdp_and_population(targets: list[Target]):
         ("200", 2023): value(measure="level", region="BE2", year_to=2023),
     }
     last = max(y for (_, _, y) in real)
-    gdp = {nuts: np.zeros(NY) for nuts in EUROSTAT_GEO}
-    population = {nuts: np.zeros(NY) for nuts in EUROSTAT_GEO}
-    for nuts, geo in EUROSTAT_GEO.items():
+    gdp = {nuts: np.zeros(NY) for nuts in NBB_NUTS}
+    population = {nuts: np.zeros(NY) for nuts in NBB_NUTS}
+    for nuts, geo in NBB_NUTS.items():
         for y, year in enumerate(YEARS):
             if year > last:
                 continue
@@ -384,7 +380,7 @@ def gdp_and_population(targets: list[Target]):
         if year <= last:
             continue
         flemish = pinned[("200", year)] / gdp["200"][y - 1]
-        for nuts in EUROSTAT_GEO:
+        for nuts in NBB_NUTS:
             gdp[nuts][y] = pinned.get((nuts, year), round(gdp[nuts][y - 1] * flemish))
             pop = population[nuts]
             pop[y] = round(pop[y - 1] * pop[y - 1] / pop[y - 2])

@@ -13,8 +13,6 @@ from tools.snapshot_generator.outputs import read_facts
 from tools.snapshot_generator.structure import ATOMS, MANUFACTURING_ATOMS, YEARS
 
 NY = len(YEARS)
-NUTS_GEO = {"000": "BE", "200": "BE2", "210": "BE21", "220": "BE22", "230": "BE23",
-            "240": "BE24", "250": "BE25"}  # fmt: skip
 
 # NBB leaf (A38/A64 branch) -> Eurostat's NACE group; "B_D_E" is B-E less C.
 LEAF_GROUP = {
